@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CmsConfig(AppConfig):
+    name = "ecommune.cms"
+    label = "ecommune_cms"
+    verbose_name = _("Portal pages")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,270 @@
+"""Settings defaults a site imports: ``from ecommune.conf.settings import *``.
+
+Everything the kit needs (apps, middleware, Wagtail, the Tasks backend, French
+locale, security headers) is here. With ``ECOMMUNE_ENV=production`` every
+deployment value is read from the environment and a missing one stops the start
+with its name; otherwise the defaults run the embedded demo (SQLite, console
+email and SMS, the database task backend, local files).
+"""
+
+from pathlib import Path
+
+import django
+from django.utils.translation import gettext_lazy as _
+
+from ecommune.conf.env import env, is_production, require
+from ecommune.core.themes import theme_static_dirs
+
+PRODUCTION = is_production()
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# A site sets BASE_DIR before or after the import; the default is the working directory.
+BASE_DIR = Path(env.str("ECOMMUNE_BASE_DIR", default=str(Path.cwd())))
+
+DEBUG = False if PRODUCTION else env.bool("DEBUG", default=True)
+if PRODUCTION:
+    SECRET_KEY = require("SECRET_KEY")
+    ALLOWED_HOSTS = [h.strip() for h in require("ALLOWED_HOSTS").split(",") if h.strip()]
+else:
+    SECRET_KEY = env.str("SECRET_KEY", default="ecommune-development-only-not-secret")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "ecommune.core",
+    "ecommune.accounts",
+    "ecommune.cms",
+    "ecommune.appointments",
+    "ecommune.services.school",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
+    "formtools",
+    "schedule",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ecommune.core.middleware.CurrentCommuneMiddleware",
+    "ecommune.core.middleware.ContentSecurityPolicyMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = env.str("ECOMMUNE_ROOT_URLCONF", default="ecommune.conf.urls")
+WSGI_APPLICATION = "ecommune.conf.wsgi.application"
+AUTH_USER_MODEL = "ecommune_accounts.User"
+LOGIN_URL = "wagtailadmin_login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "ecommune.core.context_processors.commune",
+            ],
+            # The theme loader picks the current commune's theme first, then the apps'.
+            "loaders": ["ecommune.core.themes.ThemeLoader"],
+        },
+    },
+]
+
+# Databases: SQLite is the embedded default; production gives DATABASE_URL (PostgreSQL).
+if PRODUCTION:
+    DATABASES = {"default": env.db_url_config(require("DATABASE_URL"))}
+else:
+    DATABASES = {
+        "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    }
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: Redis when REDIS_URL is given (sessions and rate limits are shared between
+# app servers then), local memory otherwise.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work: the Tasks API; the database backend needs no extra service, RQ
+# (Redis) is for scale. ECOMMUNE_TASKS_BACKEND=rq switches.
+TASKS_BACKEND = env.str("ECOMMUNE_TASKS_BACKEND", default="database")
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        REDIS_URL = require("REDIS_URL")
+    INSTALLED_APPS += ["django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email: the Django mail API; console in development, an SMTP URL in production
+# (or an anymail provider through EMAIL_BACKEND). Django 6.1 names it MAILERS.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@ecommune.localhost")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+if PRODUCTION:
+    _email = env.email_url_config(require("EMAIL_URL"))
+else:
+    _email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_HOST = _email.get("EMAIL_HOST", "")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+_email_backend = env.str("EMAIL_BACKEND", default=_email["EMAIL_BACKEND"])
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": _email_backend}}
+else:
+    EMAIL_BACKEND = _email_backend
+
+# SMS through django-sms: console in development, a provider backend in production.
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default="sms.backends.console.SmsBackend",
+)
+if PRODUCTION and SMS_BACKEND == "sms.backends.console.SmsBackend":
+    SMS_BACKEND = require("SMS_BACKEND")
+DEFAULT_FROM_SMS = env.str("DEFAULT_FROM_SMS", default="MAIRIE")
+
+# Files: local storage by default, S3-compatible (django-storages) with AWS_STORAGE_BUCKET_NAME.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "static")))
+STATIC_URL = "/static/"
+STATICFILES_DIRS = theme_static_dirs()
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "django.core.files.storage.FileSystemStorage"
+    },
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# French first.
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+PHONENUMBER_DEFAULT_REGION = "FR"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Security headers, always on; HTTPS-only ones in production.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Content Security Policy (django-csp 4): strict, no inline script, nothing from outside.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Wagtail's admin sets inline styles: its pages get 'unsafe-inline' for styles only.
+ECOMMUNE_ADMIN_STYLE_SRC = ["'self'", "'unsafe-inline'"]
+
+# Wagtail.
+WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="ecommune")
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
+WAGTAIL_USER_CUSTOM_FIELDS = []
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx", "ods", "txt", "zip"]
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# ecommune's own settings.
+ECOMMUNE_DEFAULT_THEME = env.str("ECOMMUNE_DEFAULT_THEME", default="commune")
+# How recently a task worker must have finished a task for `ecommune doctor` to be content.
+ECOMMUNE_WORKER_HEARTBEAT_SECONDS = env.int("ECOMMUNE_WORKER_HEARTBEAT_SECONDS", default=15)

@@ -1,0 +1,57 @@
+"""Middleware: which commune a request serves, and the Content Security Policy."""
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from wagtail.models import Site
+
+from ecommune.core import tenancy
+
+
+def commune_for_request(request):
+    """The commune a request serves.
+
+    In the back office an agent works for their own commune whatever the host
+    name; a superuser sees every commune (None). Elsewhere the commune is the
+    Wagtail Site the host name matches.
+    """
+    from ecommune.core.models import Commune
+
+    user = getattr(request, "user", None)
+    if request.path.startswith(_admin_prefix()) and user is not None and user.is_authenticated:
+        if user.is_superuser:
+            return None
+        agent = getattr(user, "agent", None)
+        if agent is not None:
+            return agent.commune
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    return Commune.for_site(site)
+
+
+def _admin_prefix() -> str:
+    return getattr(settings, "ECOMMUNE_ADMIN_PREFIX", "/admin/")
+
+
+class CurrentCommuneMiddleware:
+    """Sets ``request.commune`` and makes it current for the scoped managers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.commune = commune_for_request(request)
+        token = tenancy.activate(request.commune)
+        try:
+            return self.get_response(request)
+        finally:
+            tenancy.deactivate(token)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's strict policy; Wagtail's admin only is allowed inline styles."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        if request.path.startswith(_admin_prefix()):
+            request._csp_update = {"style-src": settings.ECOMMUNE_ADMIN_STYLE_SRC}

@@ -1,0 +1,152 @@
+"""The commune: a Wagtail Site and its settings, the anchor of every commune-owned row."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from ecommune.core import validators
+from ecommune.core.fields import ServiceListField
+from ecommune.core.registry import registry
+from ecommune.core.tenancy import CurrentCommuneManager
+from ecommune.core.themes import theme_choices
+
+
+@register_setting(icon="home")
+class Commune(ClusterableModel, BaseSiteSetting):
+    """One commune served by this install; one per Wagtail Site."""
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("As written officially, such as « Saint-Herblain »."))
+    insee_code = models.CharField(
+        _("INSEE code"), max_length=5, validators=[validators.validate_insee_code],
+        help_text=_("The commune's official code (Code officiel géographique), such as 44162."),
+    )
+    postal_codes = models.CharField(
+        _("postal codes"), max_length=200, validators=[validators.validate_postal_codes],
+        help_text=_("Separated by commas when the commune has several."),
+    )
+    coat_of_arms = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("coat of arms"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    main_colour = models.CharField(
+        _("main colour"), max_length=7, default="#1f4e8c", validators=[validators.validate_main_colour],
+        help_text=_("#RRGGBB; it must contrast with white text (WCAG AA, 4.5:1)."),
+    )
+    theme = models.CharField(_("theme"), max_length=40, default="commune", choices=theme_choices)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validators.validate_french_phone]
+    )
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    address_postal_code = models.CharField(
+        _("postal code of the address"), max_length=5, blank=True,
+        validators=[validators.validate_postal_code],
+    )
+    address_city = models.CharField(_("city of the address"), max_length=120, blank=True)
+    enabled_services = ServiceListField(
+        _("enabled services"), help_text=_("The online procedures this commune offers."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("insee_code"), FieldPanel("postal_codes")],
+            heading=_("Identity"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("street_address"),
+             FieldPanel("address_postal_code"), FieldPanel("address_city")],
+            heading=_("Town hall"),
+        ),
+        InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Opening period")),
+    ]
+    look_panels = [FieldPanel("theme"), FieldPanel("main_colour"), FieldPanel("coat_of_arms")]
+    service_panels = [FieldPanel("enabled_services")]
+    edit_handler = TabbedInterface([
+        ObjectList(panels, heading=_("Commune")),
+        ObjectList(service_panels, heading=_("Online services")),
+        ObjectList(look_panels, heading=_("Look")),
+    ])
+
+    objects = CurrentCommuneManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    @classmethod
+    def base_queryset(cls):
+        # Finding the commune of a site happens before any commune is current.
+        return cls.unscoped.all()
+
+    def __str__(self):
+        return self.name or str(self.site)
+
+    @property
+    def postal_code_list(self) -> list[str]:
+        return validators.split_postal_codes(self.postal_codes)
+
+    @property
+    def phone_display(self) -> str:
+        return validators.format_french_phone(self.contact_phone)
+
+    def services(self) -> list[type]:
+        """The registered services this commune enabled, in catalogue order."""
+        enabled = set(self.enabled_services or [])
+        return [service for service in registry if service.slug in enabled]
+
+    def is_open_at(self, moment) -> bool:
+        """Whether the town hall is open at ``moment`` (an aware datetime)."""
+        local = timezone.localtime(moment)
+        return any(
+            period.weekday == local.weekday() and period.opens_at <= local.time() < period.closes_at
+            for period in self.opening_hours.all()
+        )
+
+    def has_service(self, slug: str) -> bool:
+        return slug in (self.enabled_services or []) and slug in registry
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OpeningPeriod(models.Model):
+    """One opening period of the town hall, such as Monday 8:30–12:00."""
+
+    commune = ParentalKey(Commune, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+
+    panels = [FieldPanel("weekday"), FieldPanel("opens_at"), FieldPanel("closes_at")]
+
+    class Meta:
+        ordering = ["weekday", "opens_at"]
+        verbose_name = _("opening period")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="ecommune_opening_period_closes_after_opening",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"

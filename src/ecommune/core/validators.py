@@ -1,0 +1,106 @@
+"""Validators for French administrative identifiers and the commune's colours.
+
+Messages are in English source strings, translated to French by the catalogue.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Department 01–19, 21–95 (20 became 2A/2B in 1976), Corsica 2A/2B, overseas 971–976,
+# overseas collectivities 975, 977, 978, 984–988.
+INSEE_CODE_RE = re.compile(r"^(?:(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5])\d{3}|2[AB]\d{3}|97[1-8]\d{2}|98[4-8]\d{2})$")
+POSTAL_CODE_RE = re.compile(r"^(?:0[1-9]|[1-9]\d)\d{3}$")
+HEX_COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# A French number, national (0X XX XX XX XX) or international (+33 X XX XX XX XX).
+PHONE_RE = re.compile(r"^(?:\+33|0033|0)[1-9](?:\d{8})$")
+
+
+def validate_insee_code(value: str) -> None:
+    if not INSEE_CODE_RE.match(value or ""):
+        raise ValidationError(
+            _("%(value)s is not a commune INSEE code: five characters, such as 75056 or 2A004."),
+            code="invalid_insee_code",
+            params={"value": value},
+        )
+
+
+def validate_postal_code(value: str) -> None:
+    if not POSTAL_CODE_RE.match(value or ""):
+        raise ValidationError(
+            _("%(value)s is not a French postal code (five digits, such as 44000)."),
+            code="invalid_postal_code",
+            params={"value": value},
+        )
+
+
+def validate_postal_codes(value: str) -> None:
+    """A comma-separated list of postal codes, as a commune may have several."""
+    codes = split_postal_codes(value)
+    if not codes:
+        raise ValidationError(_("Give at least one postal code."), code="required")
+    for code in codes:
+        validate_postal_code(code)
+
+
+def split_postal_codes(value: str) -> list[str]:
+    return [code.strip() for code in (value or "").replace(";", ",").split(",") if code.strip()]
+
+
+def normalise_phone(value: str) -> str:
+    return re.sub(r"[\s.\-()]", "", value or "")
+
+
+def validate_french_phone(value: str) -> None:
+    if value and not PHONE_RE.match(normalise_phone(value)):
+        raise ValidationError(
+            _("%(value)s is not a French phone number (such as 02 40 41 00 00)."),
+            code="invalid_phone",
+            params={"value": value},
+        )
+
+
+def format_french_phone(value: str) -> str:
+    """'0240410000' or '+33240410000' → '02 40 41 00 00', the French way of writing it."""
+    digits = normalise_phone(value)
+    if digits.startswith("+33"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("0033"):
+        digits = "0" + digits[4:]
+    if len(digits) != 10 or not digits.isdigit():
+        return value
+    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+
+
+def relative_luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance of an sRGB colour such as '#1f4e8c'."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def validate_main_colour(value: str) -> None:
+    """The main colour carries white text and is used for links on white: WCAG AA, 4.5:1."""
+    if not HEX_COLOUR_RE.match(value or ""):
+        raise ValidationError(
+            _("%(value)s is not a colour in the #RRGGBB form."),
+            code="invalid_colour",
+            params={"value": value},
+        )
+    ratio = contrast_ratio(value, "#ffffff")
+    if ratio < 4.5:
+        raise ValidationError(
+            _(
+                "The colour %(value)s is too light: its contrast with white is %(ratio)s:1, "
+                "the accessibility rules (RGAA, WCAG AA) ask for at least 4.5:1. "
+                "Choose a darker shade."
+            ),
+            code="low_contrast",
+            params={"value": value, "ratio": f"{ratio:.2f}".replace(".", ",")},
+        )

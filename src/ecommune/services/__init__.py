@@ -1,0 +1,1 @@
+"""One package per online procedure; each registers itself in ``ecommune.core.registry``."""
