@@ -15,3 +15,4 @@ MEDIA_ROOT = BASE_DIR / "media"
 STATIC_ROOT = BASE_DIR / "static"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "saint-aubin-des-landes.localhost",
                  "port-lezard.localhost"]
+LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}  # noqa: F405  (page creation logs while seeding)

@@ -1,0 +1,165 @@
+"""The demo commune: a fictional town with realistic French data.
+
+``seed_demo`` is idempotent: it creates what is missing and leaves the rest,
+so ``make demo`` can run again on the same database. Passwords are drawn once
+and kept in the demo folder's ``credentials.json`` to be printed each time.
+"""
+
+import datetime
+import json
+import secrets
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from ecommune.core import tenancy
+from ecommune.core.models import Commune, OpeningPeriod
+from ecommune.core.provisioning import CommuneData, remove_wagtail_welcome_page, setup_commune
+
+DEMO_COMMUNE = CommuneData(
+    name="Saint-Ébrard-sur-Loire",
+    insee_code="44999",
+    postal_codes="44990",
+    domain="saint-ebrard.localhost",
+    contact_email="mairie@saint-ebrard.example.org",
+    contact_phone="02 40 99 12 34",
+    street_address="1 place de la Mairie",
+    address_postal_code="44990",
+    address_city="Saint-Ébrard-sur-Loire",
+    main_colour="#1f4e8c",
+)
+RESIDENT_EMAIL = "marie.lefebvre@example.org"
+AGENT_EMAIL = "agent.accueil@saint-ebrard.example.org"
+AGENTS_GROUP = "Agents"
+
+TOWN_HALL_HOURS = [
+    (day, datetime.time(8, 30), datetime.time(12, 0)) for day in range(5)
+] + [(day, datetime.time(13, 30), datetime.time(17, 0)) for day in range(5)] + [
+    (5, datetime.time(9, 0), datetime.time(12, 0))
+]
+
+
+@transaction.atomic
+def seed_demo(credentials_path: Path | None = None, data: CommuneData = DEMO_COMMUNE) -> dict:
+    """Create the demo commune and its accounts; returns the credentials to print."""
+    remove_wagtail_welcome_page()
+    commune = setup_commune(data, default_site=True)
+    with tenancy.using(commune):
+        _opening_hours(commune)
+        _news(commune)
+        _counters(commune)
+        _schools(commune)
+    credentials = _load_credentials(credentials_path)
+    _account(RESIDENT_EMAIL, "Marie", "Lefebvre", credentials, "resident", phone="06 12 34 56 78")
+    agent_user = _account(AGENT_EMAIL, "Julien", "Moreau", credentials, "agent")
+    _make_agent(agent_user, commune)
+    if credentials_path is not None:
+        credentials_path.write_text(json.dumps(credentials, indent=2), encoding="utf-8")
+        credentials_path.chmod(0o600)
+    return credentials
+
+
+def _opening_hours(commune: Commune) -> None:
+    if commune.opening_hours.exists():
+        return
+    OpeningPeriod.objects.bulk_create(
+        OpeningPeriod(commune=commune, weekday=day, opens_at=opens, closes_at=closes)
+        for day, opens, closes in TOWN_HALL_HOURS
+    )
+
+
+def _news(commune: Commune) -> None:
+    from ecommune.cms.models import NewsIndexPage, NewsPage
+
+    home = commune.site.root_page.specific
+    index = NewsIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = NewsIndexPage(title="Actualités", slug="actualites",
+                              intro="La vie de la commune et de la mairie.")
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    if not NewsPage.objects.child_of(index).exists():
+        item = NewsPage(
+            title="Inscriptions scolaires pour la rentrée : c'est ouvert",
+            slug="inscriptions-scolaires-rentree",
+            date=timezone.localdate(),
+            summary="Les familles peuvent inscrire leurs enfants à l'école et à la cantine en ligne.",
+            body="<p>Les inscriptions pour la prochaine rentrée sont ouvertes jusqu'au 30 avril. "
+                 "Munissez-vous d'un justificatif de domicile de moins de trois mois.</p>",
+        )
+        index.add_child(instance=item)
+        item.save_revision().publish()
+
+
+def _counters(commune: Commune) -> None:
+    from ecommune.appointments.models import Counter
+
+    counters = [
+        ("Accueil État civil", "Rez-de-chaussée, bureau 1", 2),
+        ("Passeports et cartes d'identité", "Rez-de-chaussée, bureau 3", 1),
+    ]
+    for name, location, agents in counters:
+        counter, created = Counter.objects.get_or_create(
+            commune=commune, name=name, defaults={"location": location}
+        )
+        if created:
+            counter.add_weekly_opening([0, 1, 2, 3, 4], datetime.time(8, 30), datetime.time(12, 0), agents)
+            counter.add_weekly_opening([0, 1, 2, 3, 4], datetime.time(13, 30), datetime.time(17, 0), agents)
+            counter.add_weekly_opening([5], datetime.time(9, 0), datetime.time(12, 0), 1)
+
+
+def _schools(commune: Commune) -> None:
+    from ecommune.services.school.models import ELEMENTARY_LEVELS, NURSERY_LEVELS, School
+
+    schools = [
+        ("École maternelle Les Tilleuls", "4 rue des Tilleuls", "0449901A", NURSERY_LEVELS),
+        ("École élémentaire Jules-Ferry", "12 avenue Jules-Ferry", "0449902B", ELEMENTARY_LEVELS),
+    ]
+    for name, street, uai, levels in schools:
+        School.objects.get_or_create(
+            commune=commune, name=name,
+            defaults={"street_address": street, "postal_code": commune.postal_code_list[0],
+                      "city": commune.name, "uai": uai, "levels": [str(level) for level in levels]},
+        )
+
+
+def _load_credentials(path: Path | None) -> dict:
+    if path is not None and path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return {}
+
+
+def _account(email, first_name, last_name, credentials, role, phone=""):
+    User = get_user_model()
+    user = User.objects.filter(email=email).first()
+    if user is None or role not in credentials:
+        password = secrets.token_urlsafe(12)
+        credentials[role] = {"email": email, "password": password}
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=password, first_name=first_name, last_name=last_name,
+                phone=phone,
+            )
+        else:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+    return user
+
+
+def _make_agent(user, commune: Commune) -> None:
+    from ecommune.accounts.models import Agent
+
+    group, _ = Group.objects.get_or_create(name=AGENTS_GROUP)
+    group.permissions.add(Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    ))
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    Agent.objects.update_or_create(
+        user=user, defaults={"commune": commune, "services": list(commune.enabled_services)}
+    )

@@ -1,0 +1,37 @@
+"""Create or update a commune from a JSON file (the scaffolded site's config/commune.json)."""
+
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from ecommune.core.provisioning import CommuneData, remove_wagtail_welcome_page, setup_commune
+
+
+class Command(BaseCommand):
+    help = "Create or update the commune described in a JSON file (its site, home page and settings)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="JSON file: name, insee_code, postal_codes, domain, …")
+        parser.add_argument(
+            "--not-default", action="store_true",
+            help="Do not make this commune's site the default one (another commune already is).",
+        )
+
+    def handle(self, path, not_default, **options):
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from exc
+        commune_data = CommuneData.from_dict(data)
+        remove_wagtail_welcome_page()
+        try:
+            commune = setup_commune(commune_data, default_site=not not_default)
+        except ValidationError as exc:
+            raise CommandError("; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+            )) from exc
+        self.stdout.write(self.style.SUCCESS(
+            f"{commune.name} ({commune.insee_code}) is served on {commune.site.hostname}."
+        ))

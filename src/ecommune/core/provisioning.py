@@ -1,0 +1,104 @@
+"""Creating or updating a commune: its Wagtail Site, home page and settings.
+
+One function serves the scaffolded site's ``ecommune_setup_commune`` command,
+the demo and the tests, so that a commune is always set up the same way.
+It is idempotent: running it again updates what exists.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from ecommune.core.models import Commune
+from ecommune.core.registry import registry
+
+
+@dataclass
+class CommuneData:
+    name: str
+    insee_code: str
+    postal_codes: str
+    domain: str
+    contact_email: str = ""
+    contact_phone: str = ""
+    street_address: str = ""
+    address_postal_code: str = ""
+    address_city: str = ""
+    theme: str = "commune"
+    main_colour: str = "#1f4e8c"
+    enabled_services: list[str] | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "CommuneData":
+        known = {name for name in cls.__dataclass_fields__}
+        values = {key: value for key, value in data.items() if key in known}
+        if isinstance(values.get("enabled_services"), str):
+            values["enabled_services"] = [
+                s.strip() for s in values["enabled_services"].split(",") if s.strip()
+            ]
+        return cls(**values)
+
+
+@transaction.atomic
+def setup_commune(data: CommuneData, *, default_site: bool = False) -> Commune:
+    """Create or update the commune served on ``data.domain``; returns its settings."""
+    from ecommune.cms.models import HomePage
+
+    site = Site.objects.filter(hostname=data.domain, port=80).select_related("root_page").first()
+    if site is None:
+        root = Page.get_first_root_node()
+        home = HomePage(title=data.name, slug=_free_slug(root, data.domain))
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.create(
+            hostname=data.domain, port=80, root_page=home, site_name=data.name,
+            is_default_site=False,
+        )
+    else:
+        site.site_name = data.name
+        site.save(update_fields=["site_name"])
+    if default_site and not site.is_default_site:
+        Site.objects.filter(is_default_site=True).update(is_default_site=False)
+        site.is_default_site = True
+        site.save(update_fields=["is_default_site"])
+
+    commune = Commune.for_site(site)
+    commune.name = data.name
+    commune.insee_code = data.insee_code
+    commune.postal_codes = data.postal_codes
+    commune.contact_email = data.contact_email
+    commune.contact_phone = data.contact_phone
+    commune.street_address = data.street_address
+    commune.address_postal_code = data.address_postal_code
+    commune.address_city = data.address_city or data.name
+    commune.theme = data.theme
+    commune.main_colour = data.main_colour
+    commune.enabled_services = (
+        [slug for slug in data.enabled_services if slug in registry]
+        if data.enabled_services is not None
+        else [service.slug for service in registry]
+    )
+    commune.full_clean(exclude=["site", "coat_of_arms"])
+    commune.save()
+    return commune
+
+
+def remove_wagtail_welcome_page() -> None:
+    """Wagtail's first migration leaves a 'Welcome' page on a localhost site: not ours."""
+    from wagtail.models import Page as WagtailPage
+
+    for page in WagtailPage.objects.filter(depth=2, content_type__model="page"):
+        Site.objects.filter(root_page=page).delete()
+        page.delete()
+
+
+def _free_slug(root: Page, domain: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(domain.replace(".", "-")) or "commune"
+    slug, n = base, 1
+    while root.get_children().filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

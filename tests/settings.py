@@ -1,0 +1,15 @@
+"""Test settings: the kit's defaults, on SQLite or on PostgreSQL (DATABASE_URL)."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ECOMMUNE_BASE_DIR", tempfile.mkdtemp(prefix="ecommune-tests-"))
+os.environ.setdefault("DATABASE_URL", "sqlite:///" + os.path.join(os.environ["ECOMMUNE_BASE_DIR"], "db.sqlite3"))
+
+from ecommune.conf.settings import *  # noqa: E402,F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
