@@ -35,7 +35,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         commune = getattr(request, "commune", None)
         context["services"] = commune.services() if commune else []
-        context["opening_hours"] = list(commune.opening_hours.all()) if commune else []
+        context["opening_days"] = commune.opening_days() if commune else []
         context["open_now"] = commune.is_open_at(timezone.now()) if commune else False
         context["news"] = (
             NewsPage.objects.live().public().descendant_of(self)

@@ -94,13 +94,13 @@ def check_task_worker(timeout: float | None = None) -> Result:
         return Result(name, ERROR, _("cannot enqueue a task: %(error)s") % {"error": exc})
     deadline = time.monotonic() + timeout
     while True:
-        result.refresh()
         if result.status == TaskResultStatus.SUCCESSFUL:
             return Result(name, OK, _("a worker ran a test task (%(backend)s)") % {
                 "backend": result.backend})
         if result.status == TaskResultStatus.FAILED or time.monotonic() >= deadline:
             break
         time.sleep(0.5)
+        result.refresh()
     return Result(
         name, ERROR,
         _("no worker ran the test task within %(seconds)s s: start `manage.py db_worker` "

@@ -105,6 +105,13 @@ class Commune(ClusterableModel, BaseSiteSetting):
         enabled = set(self.enabled_services or [])
         return [service for service in registry if service.slug in enabled]
 
+    def opening_days(self) -> list[tuple[str, list["OpeningPeriod"]]]:
+        """Opening periods grouped by day, Monday first: [("Monday", [8:30–12:00, …]), …]."""
+        days: dict[int, list[OpeningPeriod]] = {}
+        for period in self.opening_hours.all():
+            days.setdefault(period.weekday, []).append(period)
+        return [(Weekday(day).label, periods) for day, periods in sorted(days.items())]
+
     def is_open_at(self, moment) -> bool:
         """Whether the town hall is open at ``moment`` (an aware datetime)."""
         local = timezone.localtime(moment)

@@ -39,6 +39,7 @@ class AgentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "ecommune_accounts.Agent"
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory, is_staff=True)
     commune = None

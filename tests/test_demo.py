@@ -1,0 +1,100 @@
+"""The demo commune: seeded with realistic data, idempotent, served."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, Site
+
+from ecommune.appointments.models import Counter
+from ecommune.cms.models import NewsPage
+from ecommune.core.demo import AGENT_EMAIL, RESIDENT_EMAIL, seed_demo
+from ecommune.core.models import Commune
+from ecommune.services.school.models import School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(tmp_path):
+    path = tmp_path / "credentials.json"
+    seed_demo(path)
+    return path
+
+
+def counts():
+    return {
+        "sites": Site.objects.count(), "pages": Page.objects.count(),
+        "communes": Commune.unscoped.count(), "counters": Counter.unscoped.count(),
+        "schools": School.unscoped.count(), "users": get_user_model().objects.count(),
+        "news": NewsPage.objects.count(),
+    }
+
+
+def test_demo_has_a_commune_with_counters_schools_news_and_two_accounts(demo):
+    commune = Commune.unscoped.get()
+    assert commune.name == "Saint-Ébrard-sur-Loire" and commune.insee_code == "44999"
+    assert commune.opening_hours.count() == 11
+    assert Counter.unscoped.filter(commune=commune).count() == 2
+    assert School.unscoped.filter(commune=commune).count() == 2
+    assert NewsPage.objects.live().count() == 1
+    agent = get_user_model().objects.get(email=AGENT_EMAIL)
+    assert agent.agent.commune == commune and agent.has_perm("wagtailadmin.access_admin")
+    resident = get_user_model().objects.get(email=RESIDENT_EMAIL)
+    assert not resident.is_staff
+
+
+def test_counter_opening_hours_are_scheduler_recurrences(demo):
+    import datetime
+
+    from django.utils import timezone
+
+    counter = Counter.unscoped.get(name="Accueil État civil")
+    monday = timezone.localdate()
+    monday += datetime.timedelta(days=7 - monday.weekday())  # next week's Monday
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(monday, datetime.time(0), tzinfo=tz)
+    week = counter.occurrences_between(start, start + datetime.timedelta(days=7))
+    # Monday to Friday morning and afternoon, Saturday morning.
+    assert len(week) == 11
+    assert week[0].start.astimezone(tz).time() == datetime.time(8, 30)
+
+
+def test_seeding_twice_creates_nothing_more_and_keeps_the_passwords(demo):
+    before = counts()
+    first = json.loads(demo.read_text())
+    seed_demo(demo)
+    assert counts() == before
+    assert json.loads(demo.read_text()) == first
+
+
+def test_printed_credentials_log_in(demo, client):
+    credentials = json.loads(demo.read_text())
+    assert client.login(email=credentials["resident"]["email"], password=credentials["resident"]["password"])
+    client.logout()
+    assert client.login(email=credentials["agent"]["email"], password=credentials["agent"]["password"])
+    assert client.get("/admin/").status_code == 200
+
+
+def test_home_page_shows_the_commune_its_news_and_town_hall(demo, client):
+    page = client.get("/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Saint-Ébrard-sur-Loire" in html
+    assert "Inscriptions scolaires" in html
+    assert "02 40 99 12 34" in html
+    assert 'lang="fr"' in html
+
+
+def test_home_page_queries_do_not_grow_with_news(demo, client):
+    client.get("/")
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    index = Page.objects.get(slug="actualites")
+    for n in range(5):
+        index.add_child(instance=NewsPage(title=f"Brève {n}", slug=f"breve-{n}"))
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    assert len(second) == len(first)
