@@ -27,19 +27,34 @@ def run(*args, cwd=PACKAGE):
 
 def main() -> int:
     before = PO.read_text(encoding="utf-8") if PO.exists() else ""
-    run(sys.executable, "-m", "django", "makemessages", "-l", "fr", "--no-obsolete",
-        "--no-location", "--ignore", "scaffold/template/*")
+    run(
+        sys.executable,
+        "-m",
+        "django",
+        "makemessages",
+        "-l",
+        "fr",
+        "--no-obsolete",
+        "--no-location",
+        "--ignore",
+        "scaffold/template/*",
+    )
     after = PO.read_text(encoding="utf-8")
     problems = []
     if DATE_LINE.sub("", before) != DATE_LINE.sub("", after):
-        problems.append("the catalogue was out of date with the code (now regenerated: translate and run `make messages`)")
+        problems.append(
+            "the catalogue was out of date with the code "
+            "(now regenerated: translate it, then run `make messages`)"
+        )
     untranslated = run("msgattrib", "--untranslated", "--no-obsolete", str(PO)).stdout
     fuzzy = run("msgattrib", "--only-fuzzy", "--no-obsolete", str(PO)).stdout
     missing = [m for m in re.findall(r'^msgid "(.*)"$', untranslated, re.MULTILINE) if m]
     if missing:
         problems.append(f"{len(missing)} untranslated message(s), such as: {missing[:5]}")
     if fuzzy.strip():
-        problems.append("fuzzy messages: " + ", ".join(re.findall(r'^msgid "(.+)"$', fuzzy, re.MULTILINE)[:5]))
+        problems.append(
+            "fuzzy messages: " + ", ".join(re.findall(r'^msgid "(.+)"$', fuzzy, re.MULTILINE)[:5])
+        )
     with tempfile.TemporaryDirectory() as folder:
         compiled = Path(folder) / "django.mo"
         run("msgfmt", "--check", "-o", str(compiled), str(PO))

@@ -4,7 +4,9 @@ import os
 import tempfile
 
 os.environ.setdefault("ECOMMUNE_BASE_DIR", tempfile.mkdtemp(prefix="ecommune-tests-"))
-os.environ.setdefault("DATABASE_URL", "sqlite:///" + os.path.join(os.environ["ECOMMUNE_BASE_DIR"], "db.sqlite3"))
+os.environ.setdefault(
+    "DATABASE_URL", "sqlite:///" + os.path.join(os.environ["ECOMMUNE_BASE_DIR"], "db.sqlite3")
+)
 
 from ecommune.conf.settings import *  # noqa: E402,F403
 

@@ -26,9 +26,12 @@ def demo(tmp_path):
 
 def counts():
     return {
-        "sites": Site.objects.count(), "pages": Page.objects.count(),
-        "communes": Commune.unscoped.count(), "counters": Counter.unscoped.count(),
-        "schools": School.unscoped.count(), "users": get_user_model().objects.count(),
+        "sites": Site.objects.count(),
+        "pages": Page.objects.count(),
+        "communes": Commune.unscoped.count(),
+        "counters": Counter.unscoped.count(),
+        "schools": School.unscoped.count(),
+        "users": get_user_model().objects.count(),
         "news": NewsPage.objects.count(),
     }
 
@@ -72,9 +75,13 @@ def test_seeding_twice_creates_nothing_more_and_keeps_the_passwords(demo):
 
 def test_printed_credentials_log_in(demo, client):
     credentials = json.loads(demo.read_text())
-    assert client.login(email=credentials["resident"]["email"], password=credentials["resident"]["password"])
+    assert client.login(
+        email=credentials["resident"]["email"], password=credentials["resident"]["password"]
+    )
     client.logout()
-    assert client.login(email=credentials["agent"]["email"], password=credentials["agent"]["password"])
+    assert client.login(
+        email=credentials["agent"]["email"], password=credentials["agent"]["password"]
+    )
     assert client.get("/admin/").status_code == 200
 
 

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from ecommune.core.doctor import ERROR, OK, WARNING, check_storage, check_task_worker, run_checks
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def statuses(results):
@@ -43,8 +43,18 @@ def test_a_running_database_worker_is_seen(commune, tmp_path):
         env["DATABASE_URL"] = _database_url(connection)
         env["ECOMMUNE_TASKS_BACKEND"] = "database"
         worker = subprocess.Popen(
-            [sys.executable, "-m", "django", "db_worker", "--interval", "0.2", "--no-startup-delay"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "db_worker",
+                "--interval",
+                "0.2",
+                "--no-startup-delay",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             result = check_task_worker(timeout=30)
@@ -58,8 +68,10 @@ def _database_url(connection):
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{settings['NAME']}"
-    return (f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-            f"{settings['PORT'] or 5432}/{settings['NAME']}")
+    return (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
 
 
 def test_an_unwritable_storage_is_reported(commune, tmp_path):

@@ -67,14 +67,23 @@ def test_an_administrator_enables_a_service_in_the_commune_settings(
     assert b'value="test-civil-status"' in page.content
     form = page.context["form"]
     data = {**form.initial}
-    post = {key: value for key, value in data.items() if value is not None and key != "coat_of_arms"}
-    post.update({
-        "name": commune.name, "insee_code": commune.insee_code,
-        "postal_codes": commune.postal_codes, "main_colour": commune.main_colour,
-        "theme": "commune", "enabled_services": ["test-civil-status"],
-        "opening_hours-TOTAL_FORMS": "0", "opening_hours-INITIAL_FORMS": "0",
-        "opening_hours-MIN_NUM_FORMS": "0", "opening_hours-MAX_NUM_FORMS": "1000",
-    })
+    post = {
+        key: value for key, value in data.items() if value is not None and key != "coat_of_arms"
+    }
+    post.update(
+        {
+            "name": commune.name,
+            "insee_code": commune.insee_code,
+            "postal_codes": commune.postal_codes,
+            "main_colour": commune.main_colour,
+            "theme": "commune",
+            "enabled_services": ["test-civil-status"],
+            "opening_hours-TOTAL_FORMS": "0",
+            "opening_hours-INITIAL_FORMS": "0",
+            "opening_hours-MIN_NUM_FORMS": "0",
+            "opening_hours-MAX_NUM_FORMS": "1000",
+        }
+    )
     response = admin_client.post(url, post)
     assert response.status_code == 302, response.context["form"].errors
     assert Commune.unscoped.get(pk=commune.pk).enabled_services == ["test-civil-status"]

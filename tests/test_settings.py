@@ -18,17 +18,27 @@ PRODUCTION_ENV = {
 
 
 def run_django(args, env_overrides, cwd):
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in ("ECOMMUNE_BASE_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k not in ("ECOMMUNE_BASE_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "ecommune.conf.settings"
     env["ECOMMUNE_BASE_DIR"] = str(cwd)
     return subprocess.run(
-        [sys.executable, "-m", "django", *args], env=env, cwd=cwd, capture_output=True, text=True,
+        [sys.executable, "-m", "django", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "SMS_BACKEND"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "SMS_BACKEND"]
+)
 def test_a_missing_production_variable_stops_the_start_with_its_name(missing, tmp_path):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = run_django(["check"], env, tmp_path)

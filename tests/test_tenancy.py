@@ -31,7 +31,9 @@ def test_scoped_manager_shows_only_the_current_communes_rows(two_communes):
 
 def test_a_row_saved_inside_a_commune_belongs_to_it(commune):
     with tenancy.using(commune):
-        school = School.objects.create(name="Nouvelle école", street_address="x", postal_code="44000", city="A")
+        school = School.objects.create(
+            name="Nouvelle école", street_address="x", postal_code="44000", city="A"
+        )
     assert school.commune == commune
 
 

@@ -25,8 +25,11 @@ def test_postal_codes_list_accepts_several_and_refuses_one_bad():
 
 @pytest.mark.parametrize(
     ("raw", "shown"),
-    [("0240410000", "02 40 41 00 00"), ("+33 6 12 34 56 78", "06 12 34 56 78"),
-     ("02.40.41.00.00", "02 40 41 00 00")],
+    [
+        ("0240410000", "02 40 41 00 00"),
+        ("+33 6 12 34 56 78", "06 12 34 56 78"),
+        ("02.40.41.00.00", "02 40 41 00 00"),
+    ],
 )
 def test_phone_numbers_are_written_the_french_way(raw, shown):
     validators.validate_french_phone(raw)

@@ -14,7 +14,9 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="ecommune", description="ecommune: online services for communes.")
+    parser = argparse.ArgumentParser(
+        prog="ecommune", description="ecommune: online services for communes."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="Prepare and serve the demo commune.")
@@ -23,7 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--prepare-only", action="store_true", help="Migrate and seed, then exit.")
     demo.add_argument("--no-worker", action="store_true", help="Do not start a task worker.")
 
-    commands.add_parser("new", help="Scaffold a site for one commune (cookiecutter).", add_help=False)
+    commands.add_parser(
+        "new", help="Scaffold a site for one commune (cookiecutter).", add_help=False
+    )
 
     doctor = commands.add_parser("doctor", help="Check a deployment.")
     doctor.add_argument("--settings", help="Settings module (default: DJANGO_SETTINGS_MODULE).")
@@ -58,14 +62,17 @@ def run_demo(args) -> int:
     print(f"  Back-office des agents : {base}/admin/")
     labels = {"resident": "Compte habitant", "agent": "Compte agent"}
     for role, account in credentials.items():
-        print(f"  {labels.get(role, role)} : {account['email']} / mot de passe {account['password']}")
+        print(
+            f"  {labels.get(role, role)} : {account['email']} / mot de passe {account['password']}"
+        )
     if args.prepare_only:
         return 0
     worker = None
     if not args.no_worker:
         worker = subprocess.Popen(  # noqa: S603  (our own interpreter and command)
             [sys.executable, "-m", "django", "db_worker", "--interval", "2"],
-            env={**os.environ}, stdout=subprocess.DEVNULL,
+            env={**os.environ},
+            stdout=subprocess.DEVNULL,
         )
     try:
         call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
@@ -103,5 +110,3 @@ def run_doctor(args) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-

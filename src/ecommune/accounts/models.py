@@ -46,7 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("mobile phone"), max_length=20, blank=True, validators=[validate_french_phone]
     )
     is_staff = models.BooleanField(
-        _("staff status"), default=False,
+        _("staff status"),
+        default=False,
         help_text=_("Designates whether the user can log into the back office."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -77,7 +78,9 @@ class Agent(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="agent")
     commune = models.ForeignKey(
-        "ecommune_core.Commune", on_delete=models.CASCADE, related_name="agents",
+        "ecommune_core.Commune",
+        on_delete=models.CASCADE,
+        related_name="agents",
         verbose_name=_("commune"),
     )
     services = ServiceListField(_("services"), help_text=_("The procedures this agent handles."))

@@ -21,9 +21,14 @@ class Counter(CommuneOwned):
 
     name = models.CharField(_("name"), max_length=120)
     location = models.CharField(
-        _("location"), max_length=200, blank=True, help_text=_("Where it is, such as « Rez-de-chaussée, bureau 3 ».")
+        _("location"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where it is, such as « Rez-de-chaussée, bureau 3 »."),
     )
-    calendar = models.OneToOneField(Calendar, on_delete=models.PROTECT, related_name="+", editable=False)
+    calendar = models.OneToOneField(
+        Calendar, on_delete=models.PROTECT, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name = _("counter")
@@ -39,13 +44,18 @@ class Counter(CommuneOwned):
     def save(self, *args, **kwargs):
         if self.calendar_id is None:
             self.calendar = Calendar.objects.create(
-                name=self.name[:200], slug=f"counter-{slugify(self.name)[:150]}-{timezone.now():%Y%m%d%H%M%S%f}"
+                name=self.name[:200],
+                slug=f"counter-{slugify(self.name)[:150]}-{timezone.now():%Y%m%d%H%M%S%f}",
             )
         super().save(*args, **kwargs)
 
     @transaction.atomic
     def add_weekly_opening(
-        self, weekdays: list[int], opens: datetime.time, closes: datetime.time, agents: int = 1,
+        self,
+        weekdays: list[int],
+        opens: datetime.time,
+        closes: datetime.time,
+        agents: int = 1,
         starting: datetime.date | None = None,
     ) -> "CounterOpening":
         """Open the counter every week on ``weekdays`` (0 = Monday) from ``opens`` to ``closes``."""
@@ -54,8 +64,10 @@ class Counter(CommuneOwned):
         rule, _created = Rule.objects.get_or_create(
             frequency="WEEKLY",
             params="byweekday:" + ",".join(str(d) for d in sorted(weekdays)),
-            defaults={"name": "weekly " + ",".join(str(d) for d in sorted(weekdays)),
-                      "description": "Weekly opening"},
+            defaults={
+                "name": "weekly " + ",".join(str(d) for d in sorted(weekdays)),
+                "description": "Weekly opening",
+            },
         )
         event = Event.objects.create(
             calendar=self.calendar,

@@ -15,7 +15,9 @@ class HomePage(Page):
     intro = models.TextField(_("introduction"), blank=True)
     alert_active = models.BooleanField(_("show the alert"), default=False)
     alert_text = models.CharField(
-        _("alert"), max_length=300, blank=True,
+        _("alert"),
+        max_length=300,
+        blank=True,
         help_text=_("Shown at the top of the home page, such as a heatwave or a closure."),
     )
 
@@ -38,8 +40,7 @@ class HomePage(Page):
         context["opening_days"] = commune.opening_days() if commune else []
         context["open_now"] = commune.is_open_at(timezone.now()) if commune else False
         context["news"] = (
-            NewsPage.objects.live().public().descendant_of(self)
-            .order_by("-date", "-pk")[:3]
+            NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[:3]
         )
         return context
 
@@ -66,7 +67,12 @@ class NewsPage(Page):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = RichTextField(_("body"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("date"), FieldPanel("summary"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["ecommune_cms.NewsIndexPage"]
     subpage_types: list[str] = []

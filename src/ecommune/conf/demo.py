@@ -13,6 +13,11 @@ DEBUG = True
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
 MEDIA_ROOT = BASE_DIR / "media"
 STATIC_ROOT = BASE_DIR / "static"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "saint-aubin-des-landes.localhost",
-                 "port-lezard.localhost"]
+ALLOWED_HOSTS = [
+    "127.0.0.1",
+    "localhost",
+    "[::1]",
+    "saint-aubin-des-landes.localhost",
+    "port-lezard.localhost",
+]
 LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}  # noqa: F405  (page creation logs while seeding)

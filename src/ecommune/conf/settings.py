@@ -108,9 +108,7 @@ TEMPLATES = [
 if PRODUCTION:
     DATABASES = {"default": env.db_url_config(require("DATABASE_URL"))}
 else:
-    DATABASES = {
-        "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-    }
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -118,8 +116,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # app servers then), local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -163,7 +162,7 @@ SMS_BACKEND = env.str(
     "SMS_BACKEND",
     default="sms.backends.console.SmsBackend",
 )
-if PRODUCTION and SMS_BACKEND == "sms.backends.console.SmsBackend":
+if PRODUCTION and SMS_BACKEND in ("", "sms.backends.console.SmsBackend"):
     SMS_BACKEND = require("SMS_BACKEND")
 DEFAULT_FROM_SMS = env.str("DEFAULT_FROM_SMS", default="MAIRIE")
 
@@ -204,8 +203,10 @@ PHONENUMBER_DEFAULT_REGION = "FR"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -35,11 +35,11 @@ RESIDENT_EMAIL = "marie.lefebvre@example.org"
 AGENT_EMAIL = "agent.accueil@saint-ebrard.example.org"
 AGENTS_GROUP = "Agents"
 
-TOWN_HALL_HOURS = [
-    (day, datetime.time(8, 30), datetime.time(12, 0)) for day in range(5)
-] + [(day, datetime.time(13, 30), datetime.time(17, 0)) for day in range(5)] + [
-    (5, datetime.time(9, 0), datetime.time(12, 0))
-]
+TOWN_HALL_HOURS = (
+    [(day, datetime.time(8, 30), datetime.time(12, 0)) for day in range(5)]
+    + [(day, datetime.time(13, 30), datetime.time(17, 0)) for day in range(5)]
+    + [(5, datetime.time(9, 0), datetime.time(12, 0))]
+)
 
 
 @transaction.atomic
@@ -77,8 +77,9 @@ def _news(commune: Commune) -> None:
     home = commune.site.root_page.specific
     index = NewsIndexPage.objects.child_of(home).first()
     if index is None:
-        index = NewsIndexPage(title="Actualités", slug="actualites",
-                              intro="La vie de la commune et de la mairie.")
+        index = NewsIndexPage(
+            title="Actualités", slug="actualites", intro="La vie de la commune et de la mairie."
+        )
         home.add_child(instance=index)
         index.save_revision().publish()
     if not NewsPage.objects.child_of(index).exists():
@@ -86,9 +87,10 @@ def _news(commune: Commune) -> None:
             title="Inscriptions scolaires pour la rentrée : c'est ouvert",
             slug="inscriptions-scolaires-rentree",
             date=timezone.localdate(),
-            summary="Les familles peuvent inscrire leurs enfants à l'école et à la cantine en ligne.",
+            summary="Les familles peuvent inscrire leurs enfants à l'école et à la cantine "
+            "en ligne.",
             body="<p>Les inscriptions pour la prochaine rentrée sont ouvertes jusqu'au 30 avril. "
-                 "Munissez-vous d'un justificatif de domicile de moins de trois mois.</p>",
+            "Munissez-vous d'un justificatif de domicile de moins de trois mois.</p>",
         )
         index.add_child(instance=item)
         item.save_revision().publish()
@@ -106,8 +108,12 @@ def _counters(commune: Commune) -> None:
             commune=commune, name=name, defaults={"location": location}
         )
         if created:
-            counter.add_weekly_opening([0, 1, 2, 3, 4], datetime.time(8, 30), datetime.time(12, 0), agents)
-            counter.add_weekly_opening([0, 1, 2, 3, 4], datetime.time(13, 30), datetime.time(17, 0), agents)
+            counter.add_weekly_opening(
+                [0, 1, 2, 3, 4], datetime.time(8, 30), datetime.time(12, 0), agents
+            )
+            counter.add_weekly_opening(
+                [0, 1, 2, 3, 4], datetime.time(13, 30), datetime.time(17, 0), agents
+            )
             counter.add_weekly_opening([5], datetime.time(9, 0), datetime.time(12, 0), 1)
 
 
@@ -120,9 +126,15 @@ def _schools(commune: Commune) -> None:
     ]
     for name, street, uai, levels in schools:
         School.objects.get_or_create(
-            commune=commune, name=name,
-            defaults={"street_address": street, "postal_code": commune.postal_code_list[0],
-                      "city": commune.name, "uai": uai, "levels": [str(level) for level in levels]},
+            commune=commune,
+            name=name,
+            defaults={
+                "street_address": street,
+                "postal_code": commune.postal_code_list[0],
+                "city": commune.name,
+                "uai": uai,
+                "levels": [str(level) for level in levels],
+            },
         )
 
 
@@ -140,7 +152,10 @@ def _account(email, first_name, last_name, credentials, role, phone=""):
         credentials[role] = {"email": email, "password": password}
         if user is None:
             user = User.objects.create_user(
-                email=email, password=password, first_name=first_name, last_name=last_name,
+                email=email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
                 phone=phone,
             )
         else:
@@ -153,9 +168,9 @@ def _make_agent(user, commune: Commune) -> None:
     from ecommune.accounts.models import Agent
 
     group, _ = Group.objects.get_or_create(name=AGENTS_GROUP)
-    group.permissions.add(Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    ))
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
     user.groups.add(group)
     if not user.is_staff:
         user.is_staff = True

@@ -63,7 +63,8 @@ def check_migrations() -> Result:
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
         return Result(
-            _("Migrations"), ERROR,
+            _("Migrations"),
+            ERROR,
             _("%(count)d not applied: run `manage.py migrate`.") % {"count": len(plan)},
         )
     return Result(_("Migrations"), OK, _("all applied"))
@@ -75,8 +76,12 @@ def check_commune() -> Result:
     communes = list(Commune.unscoped.exclude(insee_code="").values_list("name", flat=True))
     if not communes:
         return Result(
-            _("Communes"), ERROR,
-            _("no commune is configured: run `manage.py ecommune_setup_commune config/commune.json`."),
+            _("Communes"),
+            ERROR,
+            _(
+                "no commune is configured: run "
+                "`manage.py ecommune_setup_commune config/commune.json`."
+            ),
         )
     return Result(_("Communes"), OK, ", ".join(sorted(communes)))
 
@@ -95,16 +100,21 @@ def check_task_worker(timeout: float | None = None) -> Result:
     deadline = time.monotonic() + timeout
     while True:
         if result.status == TaskResultStatus.SUCCESSFUL:
-            return Result(name, OK, _("a worker ran a test task (%(backend)s)") % {
-                "backend": result.backend})
+            return Result(
+                name, OK, _("a worker ran a test task (%(backend)s)") % {"backend": result.backend}
+            )
         if result.status == TaskResultStatus.FAILED or time.monotonic() >= deadline:
             break
         time.sleep(0.5)
         result.refresh()
     return Result(
-        name, ERROR,
-        _("no worker ran the test task within %(seconds)s s: start `manage.py db_worker` "
-          "(or the RQ worker) as a service.") % {"seconds": int(timeout)},
+        name,
+        ERROR,
+        _(
+            "no worker ran the test task within %(seconds)s s: start `manage.py db_worker` "
+            "(or the RQ worker) as a service."
+        )
+        % {"seconds": int(timeout)},
     )
 
 
@@ -120,15 +130,22 @@ def check_email() -> Result:
     kind = _backend_kind(backend)
     if kind in DEVELOPMENT_EMAIL_BACKENDS:
         status = ERROR if is_production() else WARNING
-        return Result(name, status, _("%(backend)s: emails are not sent to residents (development backend).")
-                      % {"backend": backend})
+        return Result(
+            name,
+            status,
+            _("%(backend)s: emails are not sent to residents (development backend).")
+            % {"backend": backend},
+        )
     try:
         connection = get_connection(fail_silently=False)
         connection.open()
         connection.close()
     except Exception as exc:  # noqa: BLE001
-        return Result(name, ERROR, _("%(backend)s: cannot connect: %(error)s") % {
-            "backend": backend, "error": exc})
+        return Result(
+            name,
+            ERROR,
+            _("%(backend)s: cannot connect: %(error)s") % {"backend": backend, "error": exc},
+        )
     return Result(name, OK, _("%(backend)s: connection opened") % {"backend": backend})
 
 
@@ -138,15 +155,22 @@ def check_sms() -> Result:
     kind = _backend_kind(backend)
     if kind in DEVELOPMENT_SMS_BACKENDS:
         status = ERROR if is_production() else WARNING
-        return Result(name, status, _("%(backend)s: SMS are not sent to residents (development backend).")
-                      % {"backend": backend})
+        return Result(
+            name,
+            status,
+            _("%(backend)s: SMS are not sent to residents (development backend).")
+            % {"backend": backend},
+        )
     try:
         from django.utils.module_loading import import_string
 
         import_string(backend)
     except ImportError as exc:
-        return Result(name, ERROR, _("%(backend)s cannot be loaded: %(error)s") % {
-            "backend": backend, "error": exc})
+        return Result(
+            name,
+            ERROR,
+            _("%(backend)s cannot be loaded: %(error)s") % {"backend": backend, "error": exc},
+        )
     return Result(name, OK, backend)
 
 
@@ -158,7 +182,9 @@ def check_storage() -> Result:
         default_storage.delete(saved)
     except Exception as exc:  # noqa: BLE001
         return Result(name, ERROR, _("cannot write: %(error)s") % {"error": exc})
-    return Result(name, OK, _("writable (%(backend)s)") % {"backend": type(default_storage).__name__})
+    return Result(
+        name, OK, _("writable (%(backend)s)") % {"backend": type(default_storage).__name__}
+    )
 
 
 def check_deploy() -> Result:
@@ -169,8 +195,15 @@ def check_deploy() -> Result:
     except SystemExit:
         pass
     except Exception as exc:  # noqa: BLE001  (SystemCheckError carries the report)
-        issues = [line for line in str(exc).splitlines() if line.startswith(("?", "ecommune", "security", "("))]
-        return Result(name, ERROR if is_production() else WARNING,
-                      _("%(count)d issue(s): %(first)s") % {
-                          "count": max(len(issues), 1), "first": (issues or [str(exc)])[0]})
+        issues = [
+            line
+            for line in str(exc).splitlines()
+            if line.startswith(("?", "ecommune", "security", "("))
+        ]
+        return Result(
+            name,
+            ERROR if is_production() else WARNING,
+            _("%(count)d issue(s): %(first)s")
+            % {"count": max(len(issues), 1), "first": (issues or [str(exc)])[0]},
+        )
     return Result(name, OK, _("no issue"))

@@ -25,21 +25,34 @@ from ecommune.core.themes import theme_choices
 class Commune(ClusterableModel, BaseSiteSetting):
     """One commune served by this install; one per Wagtail Site."""
 
-    name = models.CharField(_("name"), max_length=120, help_text=_("As written officially, such as « Saint-Herblain »."))
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("As written officially, such as « Saint-Herblain ».")
+    )
     insee_code = models.CharField(
-        _("INSEE code"), max_length=5, validators=[validators.validate_insee_code],
+        _("INSEE code"),
+        max_length=5,
+        validators=[validators.validate_insee_code],
         help_text=_("The commune's official code (Code officiel géographique), such as 44162."),
     )
     postal_codes = models.CharField(
-        _("postal codes"), max_length=200, validators=[validators.validate_postal_codes],
+        _("postal codes"),
+        max_length=200,
+        validators=[validators.validate_postal_codes],
         help_text=_("Separated by commas when the commune has several."),
     )
     coat_of_arms = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("coat of arms"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("coat of arms"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     main_colour = models.CharField(
-        _("main colour"), max_length=7, default="#1f4e8c", validators=[validators.validate_main_colour],
+        _("main colour"),
+        max_length=7,
+        default="#1f4e8c",
+        validators=[validators.validate_main_colour],
         help_text=_("#RRGGBB; it must contrast with white text (WCAG AA, 4.5:1)."),
     )
     theme = models.CharField(_("theme"), max_length=40, default="commune", choices=theme_choices)
@@ -49,12 +62,15 @@ class Commune(ClusterableModel, BaseSiteSetting):
     )
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     address_postal_code = models.CharField(
-        _("postal code of the address"), max_length=5, blank=True,
+        _("postal code of the address"),
+        max_length=5,
+        blank=True,
         validators=[validators.validate_postal_code],
     )
     address_city = models.CharField(_("city of the address"), max_length=120, blank=True)
     enabled_services = ServiceListField(
-        _("enabled services"), help_text=_("The online procedures this commune offers."),
+        _("enabled services"),
+        help_text=_("The online procedures this commune offers."),
     )
 
     panels = [
@@ -63,22 +79,29 @@ class Commune(ClusterableModel, BaseSiteSetting):
             heading=_("Identity"),
         ),
         MultiFieldPanel(
-            [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("street_address"),
-             FieldPanel("address_postal_code"), FieldPanel("address_city")],
+            [
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+                FieldPanel("street_address"),
+                FieldPanel("address_postal_code"),
+                FieldPanel("address_city"),
+            ],
             heading=_("Town hall"),
         ),
         InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Opening period")),
     ]
     look_panels = [FieldPanel("theme"), FieldPanel("main_colour"), FieldPanel("coat_of_arms")]
     service_panels = [FieldPanel("enabled_services")]
-    edit_handler = TabbedInterface([
-        ObjectList(panels, heading=_("Commune")),
-        ObjectList(service_panels, heading=_("Online services")),
-        ObjectList(look_panels, heading=_("Look")),
-    ])
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(panels, heading=_("Commune")),
+            ObjectList(service_panels, heading=_("Online services")),
+            ObjectList(look_panels, heading=_("Look")),
+        ]
+    )
 
     objects = CurrentCommuneManager()
-    unscoped = models.Manager()
+    unscoped = models.Manager()  # noqa: DJ012  (a manager, not a field)
 
     class Meta:
         verbose_name = _("commune")

@@ -31,7 +31,7 @@ class CommuneData:
 
     @classmethod
     def from_dict(cls, data: dict) -> "CommuneData":
-        known = {name for name in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         values = {key: value for key, value in data.items() if key in known}
         if isinstance(values.get("enabled_services"), str):
             values["enabled_services"] = [
@@ -47,12 +47,15 @@ def setup_commune(data: CommuneData, *, default_site: bool = False) -> Commune:
 
     site = Site.objects.filter(hostname=data.domain, port=80).select_related("root_page").first()
     if site is None:
-        root = Page.get_first_root_node()
+        root = ensure_page_tree()
         home = HomePage(title=data.name, slug=_free_slug(root, data.domain))
         root.add_child(instance=home)
         home.save_revision().publish()
         site = Site.objects.create(
-            hostname=data.domain, port=80, root_page=home, site_name=data.name,
+            hostname=data.domain,
+            port=80,
+            root_page=home,
+            site_name=data.name,
             is_default_site=False,
         )
     else:
@@ -74,14 +77,25 @@ def setup_commune(data: CommuneData, *, default_site: bool = False) -> Commune:
     commune.address_city = data.address_city or data.name
     commune.theme = data.theme
     commune.main_colour = data.main_colour
+    # Unknown slugs are refused by full_clean() below, with their names.
     commune.enabled_services = (
-        [slug for slug in data.enabled_services if slug in registry]
+        list(data.enabled_services)
         if data.enabled_services is not None
         else [service.slug for service in registry]
     )
     commune.full_clean(exclude=["site", "coat_of_arms"])
     commune.save()
     return commune
+
+
+def ensure_page_tree() -> Page:
+    """Wagtail's root page and default locale, which its migrations create; recreated if a
+    flushed database (a transactional test, a restored dump) lost them."""
+    from django.conf import settings
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    return Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
 
 
 def remove_wagtail_welcome_page() -> None:

@@ -77,7 +77,7 @@ class CommuneOwned(models.Model):
     )
 
     objects = CommuneScopedManager()
-    unscoped = models.Manager()
+    unscoped = models.Manager()  # noqa: DJ012  (a manager, not a field)
 
     class Meta:
         abstract = True

@@ -80,7 +80,7 @@ class ThemeDirectoriesLoader(filesystem.Loader):
 
 
 class ThemeLoader(cached.Loader):
-    """The cached loader, with the theme in the cache key so communes never share a theme by accident."""
+    """Django's cached loader, with the theme in the cache key: communes never share a theme."""
 
     def __init__(self, engine, loaders=None):
         super().__init__(

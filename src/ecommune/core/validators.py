@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Department 01–19, 21–95 (20 became 2A/2B in 1976), Corsica 2A/2B, overseas 971–976,
 # overseas collectivities 975, 977, 978, 984–988.
-INSEE_CODE_RE = re.compile(r"^(?:(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5])\d{3}|2[AB]\d{3}|97[1-8]\d{2}|98[4-8]\d{2})$")
+INSEE_CODE_RE = re.compile(
+    r"^(?:(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5])\d{3}|2[AB]\d{3}|97[1-8]\d{2}|98[4-8]\d{2})$"
+)
 POSTAL_CODE_RE = re.compile(r"^(?:0[1-9]|[1-9]\d)\d{3}$")
 HEX_COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # A French number, national (0X XX XX XX XX) or international (+33 X XX XX XX XX).

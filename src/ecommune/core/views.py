@@ -2,8 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -48,7 +48,13 @@ class ServiceCatalogueView(WagtailAdminTemplateMixin, TemplateView):
 def commune_theme_css(request):
     """The current commune's main colour as a CSS custom property (no inline style: strict CSP)."""
     commune = getattr(request, "commune", None)
-    colour = commune.main_colour if commune and HEX_COLOUR_RE.match(commune.main_colour or "") else "#1f4e8c"
-    response = HttpResponse(f":root{{--ec-main:{colour};}}\n", content_type="text/css; charset=utf-8")
+    colour = (
+        commune.main_colour
+        if commune and HEX_COLOUR_RE.match(commune.main_colour or "")
+        else "#1f4e8c"
+    )
+    response = HttpResponse(
+        f":root{{--ec-main:{colour};}}\n", content_type="text/css; charset=utf-8"
+    )
     patch_cache_control(response, public=True, max_age=300)
     return response

@@ -6,23 +6,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ecommune_accounts', '0001_initial'),
-        ('ecommune_core', '0001_initial'),
+        ("ecommune_accounts", "0001_initial"),
+        ("ecommune_core", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agent',
-            name='commune',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agents', to='ecommune_core.commune', verbose_name='commune'),
+            model_name="agent",
+            name="commune",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="agents",
+                to="ecommune_core.commune",
+                verbose_name="commune",
+            ),
         ),
         migrations.AddField(
-            model_name='agent',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agent', to=settings.AUTH_USER_MODEL),
+            model_name="agent",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="agent",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

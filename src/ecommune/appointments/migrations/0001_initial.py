@@ -5,37 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schedule', '0015_rename_indexes'),
+        ("schedule", "0015_rename_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CounterOpening',
+            name="CounterOpening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agents_on_duty', models.PositiveSmallIntegerField(default=1, verbose_name='agents on duty')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "agents_on_duty",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="agents on duty"),
+                ),
             ],
             options={
-                'verbose_name': 'opening period',
-                'verbose_name_plural': 'opening periods',
+                "verbose_name": "opening period",
+                "verbose_name_plural": "opening periods",
             },
         ),
         migrations.CreateModel(
-            name='Counter',
+            name="Counter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('location', models.CharField(blank=True, help_text='Where it is, such as « Rez-de-chaussée, bureau 3 ».', max_length=200, verbose_name='location')),
-                ('calendar', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schedule.calendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "location",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it is, such as « Rez-de-chaussée, bureau 3 ».",
+                        max_length=200,
+                        verbose_name="location",
+                    ),
+                ),
+                (
+                    "calendar",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schedule.calendar",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'counter',
-                'verbose_name_plural': 'counters',
-                'ordering': ['name'],
+                "verbose_name": "counter",
+                "verbose_name_plural": "counters",
+                "ordering": ["name"],
             },
         ),
     ]

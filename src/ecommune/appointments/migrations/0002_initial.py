@@ -5,38 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ecommune_appointments', '0001_initial'),
-        ('ecommune_core', '0001_initial'),
-        ('schedule', '0015_rename_indexes'),
+        ("ecommune_appointments", "0001_initial"),
+        ("ecommune_core", "0001_initial"),
+        ("schedule", "0015_rename_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='counter',
-            name='commune',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ecommune_core.commune', verbose_name='commune'),
+            model_name="counter",
+            name="commune",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="ecommune_core.commune",
+                verbose_name="commune",
+            ),
         ),
         migrations.AddField(
-            model_name='counteropening',
-            name='commune',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ecommune_core.commune', verbose_name='commune'),
+            model_name="counteropening",
+            name="commune",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="ecommune_core.commune",
+                verbose_name="commune",
+            ),
         ),
         migrations.AddField(
-            model_name='counteropening',
-            name='counter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='openings', to='ecommune_appointments.counter'),
+            model_name="counteropening",
+            name="counter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="openings",
+                to="ecommune_appointments.counter",
+            ),
         ),
         migrations.AddField(
-            model_name='counteropening',
-            name='event',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schedule.event'),
+            model_name="counteropening",
+            name="event",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="schedule.event"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='counter',
-            constraint=models.UniqueConstraint(fields=('commune', 'name'), name='ecommune_counter_unique_name'),
+            model_name="counter",
+            constraint=models.UniqueConstraint(
+                fields=("commune", "name"), name="ecommune_counter_unique_name"
+            ),
         ),
     ]

@@ -29,7 +29,9 @@ class School(CommuneOwned):
     postal_code = models.CharField(_("postal code"), max_length=5)
     city = models.CharField(_("city"), max_length=120)
     uai = models.CharField(
-        _("UAI code"), max_length=8, blank=True,
+        _("UAI code"),
+        max_length=8,
+        blank=True,
         help_text=_("The school's national identifier (Unité administrative immatriculée)."),
     )
     levels = models.JSONField(_("levels"), default=list)

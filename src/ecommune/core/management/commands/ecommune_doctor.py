@@ -10,16 +10,25 @@ MARKS = {OK: "[ OK ]", WARNING: "[WARN]", ERROR: "[FAIL]"}
 
 
 class Command(BaseCommand):
-    help = "Check the deployment: database, migrations, task worker, email, SMS, storage, deploy check."
+    help = (
+        "Check the deployment: database, migrations, task worker, email, SMS, storage, "
+        "Django's deploy check."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--worker-timeout", type=float, default=None,
-                            help="Seconds to wait for a worker to run the test task.")
+        parser.add_argument(
+            "--worker-timeout",
+            type=float,
+            default=None,
+            help="Seconds to wait for a worker to run the test task.",
+        )
 
     def handle(self, worker_timeout, **options):
         results = run_checks(worker_timeout)
         styles = {OK: self.style.SUCCESS, WARNING: self.style.WARNING, ERROR: self.style.ERROR}
         for result in results:
-            self.stdout.write(styles[result.status](f"{MARKS[result.status]} {result.name} : {result.message}"))
+            self.stdout.write(
+                styles[result.status](f"{MARKS[result.status]} {result.name} : {result.message}")
+            )
         if any(result.status == ERROR for result in results):
             sys.exit(1)

@@ -13,7 +13,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--credentials", default=None,
+            "--credentials",
+            default=None,
             help="Where to keep the demo accounts' passwords (default: BASE_DIR/credentials.json).",
         )
 

@@ -10,12 +10,15 @@ from ecommune.core.provisioning import CommuneData, remove_wagtail_welcome_page,
 
 
 class Command(BaseCommand):
-    help = "Create or update the commune described in a JSON file (its site, home page and settings)."
+    help = (
+        "Create or update the commune described in a JSON file (its site, home page and settings)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="JSON file: name, insee_code, postal_codes, domain, …")
         parser.add_argument(
-            "--not-default", action="store_true",
+            "--not-default",
+            action="store_true",
             help="Do not make this commune's site the default one (another commune already is).",
         )
 
@@ -29,9 +32,13 @@ class Command(BaseCommand):
         try:
             commune = setup_commune(commune_data, default_site=not not_default)
         except ValidationError as exc:
-            raise CommandError("; ".join(
-                f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
-            )) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"{commune.name} ({commune.insee_code}) is served on {commune.site.hostname}."
-        ))
+            raise CommandError(
+                "; ".join(
+                    f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+                )
+            ) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{commune.name} ({commune.insee_code}) is served on {commune.site.hostname}."
+            )
+        )

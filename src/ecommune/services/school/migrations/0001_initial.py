@@ -5,31 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ecommune_core', '0001_initial'),
+        ("ecommune_core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('street_address', models.CharField(max_length=200, verbose_name='street address')),
-                ('postal_code', models.CharField(max_length=5, verbose_name='postal code')),
-                ('city', models.CharField(max_length=120, verbose_name='city')),
-                ('uai', models.CharField(blank=True, help_text="The school's national identifier (Unité administrative immatriculée).", max_length=8, verbose_name='UAI code')),
-                ('levels', models.JSONField(default=list, verbose_name='levels')),
-                ('commune', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ecommune_core.commune', verbose_name='commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("street_address", models.CharField(max_length=200, verbose_name="street address")),
+                ("postal_code", models.CharField(max_length=5, verbose_name="postal code")),
+                ("city", models.CharField(max_length=120, verbose_name="city")),
+                (
+                    "uai",
+                    models.CharField(
+                        blank=True,
+                        help_text="The school's national identifier (Unité administrative immatriculée).",
+                        max_length=8,
+                        verbose_name="UAI code",
+                    ),
+                ),
+                ("levels", models.JSONField(default=list, verbose_name="levels")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ecommune_core.commune",
+                        verbose_name="commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'school',
-                'verbose_name_plural': 'schools',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('commune', 'name'), name='ecommune_school_unique_name')],
+                "verbose_name": "school",
+                "verbose_name_plural": "schools",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("commune", "name"), name="ecommune_school_unique_name"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,1 @@
+from ecommune.conf.urls import urlpatterns  # noqa: F401

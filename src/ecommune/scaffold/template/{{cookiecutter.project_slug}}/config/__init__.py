@@ -1,0 +1,1 @@
+"""The {{ cookiecutter.commune_name }} site: settings, URLs and the WSGI entry point."""

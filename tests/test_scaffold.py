@@ -1,0 +1,240 @@
+"""``ecommune new`` and the cookiecutter template: a generated site migrates, passes Django's
+checks, has no missing migration and serves its commune's home page; a wrong answer writes
+nothing. The generated site runs in a subprocess with its own settings and SQLite database."""
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import cookiecutter.config
+import cookiecutter.prompt
+import pytest
+from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter as run_cookiecutter
+
+from ecommune import __version__
+from ecommune.core import validators
+from ecommune.scaffold import new
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ROOT_TEMPLATE = REPO_ROOT / "cookiecutter-template"
+PRE_GEN_HOOK = new.TEMPLATE_DIR / "hooks" / "pre_gen_project.py"
+
+PORT_LEZARD = [
+    "commune_name=Port-Lézard",
+    "insee_code=29999",
+    "postal_code=29990",
+    "domain=port-lezard.fr",
+    "contact_email=mairie@port-lezard.fr",
+    "services=",
+]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def replay_dir_in_tmp(tmp_path_factory):
+    # cookiecutter records every run's answers in ~/.cookiecutter_replay/: not the tester's home.
+    with pytest.MonkeyPatch.context() as patch:
+        replay_dir = tmp_path_factory.mktemp("replay")
+        patch.setitem(cookiecutter.config.DEFAULT_CONFIG, "replay_dir", str(replay_dir))
+        yield
+
+
+@pytest.fixture(scope="module")
+def port_lezard(tmp_path_factory) -> Path:
+    output_dir = tmp_path_factory.mktemp("sites")
+    status = new.main(["--no-input", "--output-dir", str(output_dir), *PORT_LEZARD])
+    assert status == 0
+    return output_dir / "port-lezard"
+
+
+def site_env(database: Path) -> dict[str, str]:
+    """The environment of a trial run on a workstation, as the site's README gives it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ECOMMUNE_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        ECOMMUNE_ENV="development",
+        DATABASE_URL=f"sqlite:///{database}",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        REDIS_URL="",
+        EMAIL_URL="consolemail://",
+        SMS_BACKEND="sms.backends.console.SmsBackend",
+    )
+    return env
+
+
+def manage(site: Path, env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def test_generated_site_migrates_checks_and_serves_its_commune(port_lezard, tmp_path):
+    env = site_env(tmp_path / "db.sqlite3")
+    manage(port_lezard, env, "migrate", "--no-input")
+    manage(port_lezard, env, "ecommune_setup_commune", "config/commune.json")
+    manage(port_lezard, env, "check", "--fail-level", "WARNING")
+    manage(port_lezard, env, "makemigrations", "--check", "--dry-run")
+    output = manage(
+        port_lezard,
+        env,
+        "shell",
+        "-c",
+        "from django.test import Client\n"
+        "response = Client().get('/', HTTP_HOST='127.0.0.1')\n"
+        "print('RESULT', response.status_code, 'Port-Lézard' in response.content.decode())\n",
+    )
+    assert re.search(r"^RESULT 200 True$", output, re.MULTILINE), output
+
+
+def test_generated_site_carries_the_answers(port_lezard):
+    commune = json.loads((port_lezard / "config" / "commune.json").read_text(encoding="utf-8"))
+    assert commune == {
+        "name": "Port-Lézard",
+        "insee_code": "29999",
+        "postal_codes": "29990",
+        "domain": "port-lezard.fr",
+        "contact_email": "mairie@port-lezard.fr",
+        "theme": "commune",
+        "enabled_services": [],
+    }
+    requirements = (port_lezard / "requirements.txt").read_text(encoding="utf-8")
+    assert f"ecommune[postgres,redis]=={__version__}" in requirements
+    assert "gunicorn" in requirements
+    env_example = (port_lezard / ".env.example").read_text(encoding="utf-8")
+    assert "DATABASE_URL=postgres://ecommune:CHANGE-ME@127.0.0.1:5432/port_lezard" in env_example
+    assert re.search(r"^SECRET_KEY=$", env_example, re.MULTILINE)
+    env_file = port_lezard / ".env"
+    secret = re.search(r"^SECRET_KEY=(.+)$", env_file.read_text(encoding="utf-8"), re.MULTILINE)
+    assert secret and len(secret.group(1)) >= 50
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert (port_lezard / "deploy" / "nginx" / "port-lezard.fr.conf").is_file()
+    web = (port_lezard / "deploy" / "systemd" / "ecommune-web.service").read_text(encoding="utf-8")
+    assert "config.wsgi:application" in web and "127.0.0.1:8000" in web
+    assert ".env" in (port_lezard / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("insee_code", "123"),
+        ("insee_code", "20123"),
+        ("insee_code", "2C123"),
+        ("postal_code", "1234"),
+        ("domain", "not a domain"),
+        ("domain", "https://port-lezard.fr/"),
+        ("contact_email", "mairie@"),
+        ("commune_name", 'Port-"Lézard"'),
+    ],
+)
+def test_new_refuses_an_invalid_answer_and_writes_nothing(field, value, tmp_path, capsys):
+    answers = [a for a in PORT_LEZARD if not a.startswith(f"{field}=")] + [f"{field}={value}"]
+    status = new.main(["--no-input", "--output-dir", str(tmp_path), *answers])
+    assert status == 2
+    error = capsys.readouterr().err
+    assert f"({field})" in error and value in error
+    assert "Réponse invalide" in error
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argument", ["theme=bootstrap", "colour=#ff0000", "insee_code"])
+def test_new_refuses_unknown_questions_and_choices(argument, tmp_path, capsys):
+    status = new.main(["--no-input", "--output-dir", str(tmp_path), *PORT_LEZARD, argument])
+    assert status == 2
+    assert capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_refuses_to_overwrite_a_site(port_lezard, capsys):
+    status = new.main(["--no-input", "--output-dir", str(port_lezard.parent), *PORT_LEZARD])
+    assert status == 2
+    assert "existe déjà" in capsys.readouterr().err
+
+
+def test_new_asks_again_after_an_invalid_answer(tmp_path, monkeypatch, capsys):
+    rounds = iter([{"insee_code": "20123"}, {"insee_code": "2A004"}])
+    current: dict = {}
+
+    def read_user_variable(var_name, default_value, prompts=None, prefix=""):
+        if var_name == "commune_name":  # the first question opens a new round
+            current.clear()
+            current.update(next(rounds))
+        return current.get(var_name, default_value)
+
+    monkeypatch.setattr(cookiecutter.prompt, "read_user_variable", read_user_variable)
+    monkeypatch.setattr(
+        cookiecutter.prompt, "read_user_choice", lambda name, options, *args: options[0]
+    )
+    assert new.main(["--output-dir", str(tmp_path), "commune_name=Ajaccio-Test"]) == 0
+    assert "(insee_code)" in capsys.readouterr().err
+    commune = json.loads((tmp_path / "ajaccio-test" / "config" / "commune.json").read_text())
+    assert commune["insee_code"] == "2A004"
+
+
+def test_plain_cookiecutter_runs_the_root_template(tmp_path):
+    assert ROOT_TEMPLATE.is_symlink() and not os.path.isabs(os.readlink(ROOT_TEMPLATE))
+    assert ROOT_TEMPLATE.resolve() == new.TEMPLATE_DIR
+    site = Path(
+        run_cookiecutter(
+            str(ROOT_TEMPLATE), no_input=True, output_dir=str(tmp_path), default_config=True
+        )
+    )
+    assert site == tmp_path / "saint-exemple"
+    assert (site / "manage.py").is_file()
+    assert (site / ".env").is_file()
+    commune = json.loads((site / "config" / "commune.json").read_text(encoding="utf-8"))
+    assert commune["name"] == "Saint-Exemple"
+    assert commune["domain"] == "saint-exemple.fr"
+    assert commune["enabled_services"] == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("insee_code", "2C123"),
+        ("postal_code", "1234"),
+        ("domain", "not a domain"),
+        ("contact_email", "mairie@"),
+        ("project_slug", "Port Lézard"),
+    ],
+)
+def test_template_hook_refuses_an_invalid_answer_and_leaves_nothing(field, value, tmp_path):
+    with pytest.raises(FailedHookException):
+        run_cookiecutter(
+            str(ROOT_TEMPLATE),
+            no_input=True,
+            output_dir=str(tmp_path),
+            default_config=True,
+            extra_context={field: value},
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_template_hook_rules_are_the_kit_rules():
+    hook = PRE_GEN_HOOK.read_text(encoding="utf-8")
+    for pattern in [
+        validators.INSEE_CODE_RE.pattern,
+        validators.POSTAL_CODE_RE.pattern,
+        new.DOMAIN_RE.pattern,
+        new.EMAIL_RE.pattern,
+        new.COMMUNE_NAME_RE.pattern,
+        new.SLUG_RE.pattern,
+        new.VERSION_RE.pattern,
+    ]:
+        assert f'r"{pattern}"' in hook, pattern
+
+
+def test_template_installs_this_version_of_the_kit():
+    context = json.loads(new.CONTEXT_FILE.read_text(encoding="utf-8"))
+    assert context["ecommune_version"] == __version__
+    assert set(context["__prompts__"]) == set(new.template_keys())
