@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ecommune
 PYTEST_ARGS ?=
+# Django 6.x needs Python >= 3.12: the third run uses the first one found.
+PYTHON_NEW ?= $(shell for p in python3.12 python3.13 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python $(HOME)/.pyenv/versions/3.13*/bin/python); do \
+	$$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
+VENV_NEW ?= .venv-django6
 
-.PHONY: demo test lint test-sqlite test-postgres system-packages bench clean messages
+.PHONY: demo test lint test-sqlite test-postgres test-django6 system-packages bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +34,9 @@ system-packages:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
 	fi
 
-## make test: quality gates, then the whole suite on SQLite and on PostgreSQL.
-test: $(VENV)/.installed-dev system-packages lint test-sqlite test-postgres
+## make test: quality gates, then the whole suite on SQLite and on PostgreSQL (Django 5.2 LTS),
+## then on PostgreSQL with the newest Django the kit supports (6.x, Python >= 3.12) when one is found.
+test: $(VENV)/.installed-dev system-packages lint test-sqlite test-postgres test-django6
 
 lint: $(VENV)/.installed-dev system-packages
 	$(BIN)/ruff check src tests benchmarks examples
@@ -47,12 +52,27 @@ test-postgres: $(VENV)/.installed-dev system-packages
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+$(VENV_NEW)/.installed-dev: pyproject.toml
+	$(PYTHON_NEW) -m venv $(VENV_NEW)
+	$(VENV_NEW)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_NEW)/bin/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+test-django6: system-packages
+	@if [ -z "$(PYTHON_NEW)" ]; then \
+		echo "== no Python >= 3.12 here: the Django 6 run is left out =="; \
+	else \
+		$(MAKE) --no-print-directory $(VENV_NEW)/.installed-dev && \
+		echo "== test suite on PostgreSQL with $$($(VENV_NEW)/bin/python -m django --version | sed 's/^/Django /') ==" && \
+		DATABASE_URL=$(PG_URL)_django6 $(VENV_NEW)/bin/python -m pytest $(PYTEST_ARGS); \
+	fi
+
 ## make bench: the benchmark scripts print their figures.
 bench: $(VENV)/.installed-dev
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .demo .test-db.sqlite3 build dist src/*.egg-info
+	rm -rf $(VENV) $(VENV_NEW) .demo .test-db.sqlite3 build dist src/*.egg-info
 
 ## make messages: update the French catalogue from the code and compile it.
 messages: $(VENV)/.installed-dev

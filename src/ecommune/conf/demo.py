@@ -17,7 +17,6 @@ ALLOWED_HOSTS = [
     "127.0.0.1",
     "localhost",
     "[::1]",
-    "saint-aubin-des-landes.localhost",
-    "port-lezard.localhost",
+    "saint-ebrard.localhost",
 ]
 LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}  # noqa: F405  (page creation logs while seeding)

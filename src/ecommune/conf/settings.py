@@ -12,7 +12,7 @@ from pathlib import Path
 import django
 from django.utils.translation import gettext_lazy as _
 
-from ecommune.conf.env import env, is_production, require
+from ecommune.conf.env import MissingVariable, env, is_production, require
 from ecommune.core.themes import theme_static_dirs
 
 PRODUCTION = is_production()
@@ -111,6 +111,9 @@ else:
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # Wagtail's search index uses PostgreSQL's full-text fields (required by Django 6.1).
+    INSTALLED_APPS += ["django.contrib.postgres"]
 
 # Cache: Redis when REDIS_URL is given (sessions and rate limits are shared between
 # app servers then), local memory otherwise.
@@ -128,8 +131,12 @@ else:
 TASKS_BACKEND = env.str("ECOMMUNE_TASKS_BACKEND", default="database")
 if TASKS_BACKEND == "rq":
     if not REDIS_URL:
-        REDIS_URL = require("REDIS_URL")
-    INSTALLED_APPS += ["django_tasks_rq"]
+        raise MissingVariable(
+            "ECOMMUNE_TASKS_BACKEND=rq needs the environment variable REDIS_URL "
+            "(such as redis://127.0.0.1:6379/0)."
+        )
+    # django_rq gives the worker command: `manage.py rqworker default`.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "immediate":
@@ -145,17 +152,31 @@ if PRODUCTION:
     _email = env.email_url_config(require("EMAIL_URL"))
 else:
     _email = env.email_url("EMAIL_URL", default="consolemail://")
-EMAIL_HOST = _email.get("EMAIL_HOST", "")
-EMAIL_PORT = _email.get("EMAIL_PORT", 25)
-EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 _email_backend = env.str("EMAIL_BACKEND", default=_email["EMAIL_BACKEND"])
+# django-environ gives None for what the URL leaves out.
+_smtp_options = {
+    "host": _email.get("EMAIL_HOST") or "localhost",
+    "port": _email.get("EMAIL_PORT") or 25,
+    "username": _email.get("EMAIL_HOST_USER") or "",
+    "password": _email.get("EMAIL_HOST_PASSWORD") or "",
+    "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+    "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+    "timeout": env.int("EMAIL_TIMEOUT", default=20),
+}
 if django.VERSION >= (6, 1):
+    # Django 6.1 configures mail with MAILERS; the EMAIL_* settings may not be mixed in.
     MAILERS = {"default": {"BACKEND": _email_backend}}
+    if _email_backend.endswith("smtp.EmailBackend"):
+        MAILERS["default"]["OPTIONS"] = _smtp_options
 else:
     EMAIL_BACKEND = _email_backend
+    EMAIL_HOST = _smtp_options["host"]
+    EMAIL_PORT = _smtp_options["port"]
+    EMAIL_HOST_USER = _smtp_options["username"]
+    EMAIL_HOST_PASSWORD = _smtp_options["password"]
+    EMAIL_USE_TLS = _smtp_options["use_tls"]
+    EMAIL_USE_SSL = _smtp_options["use_ssl"]
+    EMAIL_TIMEOUT = _smtp_options["timeout"]
 
 # SMS through django-sms: console in development, a provider backend in production.
 SMS_BACKEND = env.str(
@@ -270,6 +291,8 @@ LOGGING = {
 }
 
 # ecommune's own settings.
+# Where the back office lives; agents are scoped to their own commune there.
+ECOMMUNE_ADMIN_PREFIX = "/admin/"
 ECOMMUNE_DEFAULT_THEME = env.str("ECOMMUNE_DEFAULT_THEME", default="commune")
 # How recently a task worker must have finished a task for `ecommune doctor` to be content.
 ECOMMUNE_WORKER_HEARTBEAT_SECONDS = env.int("ECOMMUNE_WORKER_HEARTBEAT_SECONDS", default=15)

@@ -13,7 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from ecommune.core.views import commune_theme_css
 
 urlpatterns = [
-    path("admin/", include(wagtailadmin_urls)),
+    path(settings.ECOMMUNE_ADMIN_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("ecommune/theme.css", commune_theme_css, name="ecommune_theme_css"),

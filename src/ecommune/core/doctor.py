@@ -112,7 +112,7 @@ def check_task_worker(timeout: float | None = None) -> Result:
         ERROR,
         _(
             "no worker ran the test task within %(seconds)s s: start `manage.py db_worker` "
-            "(or the RQ worker) as a service."
+            "(or `manage.py rqworker default` with RQ) as a service."
         )
         % {"seconds": int(timeout)},
     )
@@ -123,10 +123,11 @@ def _backend_kind(path: str) -> str:
 
 
 def check_email() -> Result:
-    from django.core.mail import get_connection
+    from django.core import mail
 
     name = _("Email")
-    backend = getattr(settings, "EMAIL_BACKEND", None) or settings.MAILERS["default"]["BACKEND"]
+    mailers = getattr(settings, "MAILERS", None)  # Django >= 6.1
+    backend = mailers["default"]["BACKEND"] if mailers else settings.EMAIL_BACKEND
     kind = _backend_kind(backend)
     if kind in DEVELOPMENT_EMAIL_BACKENDS:
         status = ERROR if is_production() else WARNING
@@ -137,7 +138,7 @@ def check_email() -> Result:
             % {"backend": backend},
         )
     try:
-        connection = get_connection(fail_silently=False)
+        connection = mail.mailers.default if mailers else mail.get_connection()
         connection.open()
         connection.close()
     except Exception as exc:  # noqa: BLE001
@@ -176,14 +177,14 @@ def check_sms() -> Result:
 
 def check_storage() -> Result:
     name = _("File storage")
-    path = f"ecommune-doctor/{uuid.uuid4().hex}.txt"
+    path = f"ecommune-doctor-{uuid.uuid4().hex}.txt"
     try:
         saved = default_storage.save(path, ContentFile(b"ecommune doctor"))
         default_storage.delete(saved)
     except Exception as exc:  # noqa: BLE001
         return Result(name, ERROR, _("cannot write: %(error)s") % {"error": exc})
     return Result(
-        name, OK, _("writable (%(backend)s)") % {"backend": type(default_storage).__name__}
+        name, OK, _("writable (%(backend)s)") % {"backend": settings.STORAGES["default"]["BACKEND"]}
     )
 
 

@@ -30,7 +30,7 @@ def commune_for_request(request):
 
 
 def _admin_prefix() -> str:
-    return getattr(settings, "ECOMMUNE_ADMIN_PREFIX", "/admin/")
+    return settings.ECOMMUNE_ADMIN_PREFIX
 
 
 class CurrentCommuneMiddleware:

@@ -1,14 +1,11 @@
-"""The Tasks API the kit uses: Django's own on 6.x, the django_tasks backport on 5.2.
+"""The Tasks API the kit uses: the ``django_tasks`` backport, on Django 5.2 and 6.x alike.
 
-Wagtail 8 needs the backport installed even on Django 6; the database backend
-(django-tasks-db) follows Django's API when it exists, so the kit does too.
+Wagtail 8 enqueues its own work (search index, reference index) through the
+backport, and one ``TASKS`` setting serves both: the kit's tasks must go through
+the same API and the same backends (django-tasks-db 0.12, django-tasks-rq 0.12).
+Django 6's own ``django.tasks`` takes over when Wagtail moves to it.
 """
 
-from importlib.util import find_spec
-
-if find_spec("django.tasks"):  # Django >= 6.0
-    from django.tasks import TaskResultStatus, default_task_backend, task, task_backends
-else:  # Django 5.2 LTS
-    from django_tasks import TaskResultStatus, default_task_backend, task, task_backends
+from django_tasks import TaskResultStatus, default_task_backend, task, task_backends
 
 __all__ = ["TaskResultStatus", "default_task_backend", "task", "task_backends"]

@@ -7,10 +7,17 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permissions import policy_registry
 
 from ecommune.core.models import Commune
 from ecommune.core.registry import registry
 from ecommune.core.validators import HEX_COLOUR_RE
+
+
+def can_manage_communes(user) -> bool:
+    """Whether the user may change some commune's settings: a global permission or, for a
+    town hall's administrator, a per-site one (Wagtail's GroupSitePermission)."""
+    return policy_registry.get_by_type(Commune).user_has_any_permission(user, ["change"])
 
 
 class ServiceCatalogueView(WagtailAdminTemplateMixin, TemplateView):
@@ -21,7 +28,7 @@ class ServiceCatalogueView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "ecommune_core/admin/services.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("ecommune_core.change_commune"):
+        if not can_manage_communes(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

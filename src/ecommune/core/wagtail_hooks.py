@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from ecommune.core.views import ServiceCatalogueView
+from ecommune.core.views import ServiceCatalogueView, can_manage_communes
 
 
 @hooks.register("register_admin_urls")
@@ -13,7 +13,7 @@ def register_service_catalogue_url():
 
 class ServiceCatalogueMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("ecommune_core.change_commune")
+        return can_manage_communes(request.user)
 
 
 @hooks.register("register_admin_menu_item")

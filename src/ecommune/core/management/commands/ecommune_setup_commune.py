@@ -27,6 +27,10 @@ class Command(BaseCommand):
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
+        required = ("name", "insee_code", "postal_codes", "domain")
+        missing = [key for key in required if not data.get(key)]
+        if missing:
+            raise CommandError(f"{path} lacks: {', '.join(missing)}.")
         commune_data = CommuneData.from_dict(data)
         remove_wagtail_welcome_page()
         try:

@@ -36,7 +36,8 @@ EMAIL_RE = re.compile(
 COMMUNE_NAME_RE = re.compile(r"^[^\"\\<>{}%$\x00-\x1f\x7f]{1,120}$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 VERSION_RE = re.compile(r"^\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?$")
-THEMES = ("commune", "dsfr")
+# The installed themes (the dsfr theme joins when it ships).
+THEMES = ("commune",)
 
 
 def errors(answers):
