@@ -112,7 +112,8 @@ def check_task_worker(timeout: float | None = None) -> Result:
         ERROR,
         _(
             "no worker ran the test task within %(seconds)s s: start `manage.py db_worker` "
-            "(or `manage.py rqworker default` with RQ) as a service."
+            "(with RQ: `manage.py rqworker --job-class django_tasks_rq.Job default`) "
+            "as a service."
         )
         % {"seconds": int(timeout)},
     )
