@@ -105,3 +105,18 @@ def test_home_page_queries_do_not_grow_with_news(demo, client):
     with CaptureQueriesContext(connection) as second:
         client.get("/")
     assert len(second) == len(first)
+
+
+def test_demo_agent_edits_their_communes_pages_and_settings_only(demo, client, other_commune):
+    credentials = json.loads(demo.read_text())
+    client.login(email=credentials["agent"]["email"], password=credentials["agent"]["password"])
+    commune = get_user_model().objects.get(email=AGENT_EMAIL).agent.commune
+    assert client.get(f"/admin/pages/{commune.site.root_page_id}/").status_code == 200
+    own = client.get(f"/admin/settings/ecommune_core/commune/{commune.site_id}/")
+    assert own.status_code == 200
+    other = client.get(f"/admin/settings/ecommune_core/commune/{other_commune.site_id}/")
+    assert other.status_code in (302, 403)
+    page = client.get("/admin/ecommune/services/")
+    assert page.status_code == 200
+    assert commune.name in page.content.decode()
+    assert other_commune.name not in page.content.decode()

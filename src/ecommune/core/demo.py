@@ -165,11 +165,29 @@ def _account(email, first_name, last_name, credentials, role, phone=""):
 
 
 def _make_agent(user, commune: Commune) -> None:
+    """The demo agent runs the commune's pages and settings, and no other commune's."""
+    from wagtail.models import GroupPagePermission, GroupSitePermission
+
     from ecommune.accounts.models import Agent
 
-    group, _ = Group.objects.get_or_create(name=AGENTS_GROUP)
+    group, _ = Group.objects.get_or_create(name=f"{AGENTS_GROUP} — {commune.name}")
     group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    for action in ("add", "change", "publish"):
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=commune.site.root_page,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=f"{action}_page"
+            ),
+        )
+    GroupSitePermission.objects.get_or_create(
+        group=group,
+        site=commune.site,
+        permission=Permission.objects.get(
+            content_type__app_label="ecommune_core", codename="change_commune"
+        ),
     )
     user.groups.add(group)
     if not user.is_staff:
