@@ -32,6 +32,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "ecommune.core",
     "ecommune.accounts",
+    "ecommune.notifications",
+    "ecommune.requests",
     "ecommune.cms",
     "ecommune.appointments",
     "ecommune.services.school",
