@@ -39,8 +39,8 @@ system-packages:
 test: $(VENV)/.installed-dev system-packages lint test-sqlite test-postgres test-django6
 
 lint: $(VENV)/.installed-dev system-packages
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples scripts
+	$(BIN)/ruff format --check src tests benchmarks examples scripts
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
 	$(BIN)/python scripts/check_catalogue.py
 

@@ -1,4 +1,4 @@
-"""The wheel ships what a pip-installed kit needs: templates, themes, catalogue, scaffold, migrations."""
+"""The wheel ships what an installed kit needs: templates, themes, catalogue, scaffold."""
 
 import subprocess
 import sys

@@ -22,6 +22,13 @@ class Service:
     order: int = 100
     #: The report's propositions it answers, for the docs and the admin.
     propositions: tuple[int, ...] = ()
+    #: The service's own statuses as (value, label) pairs; None: the engine's common set
+    #: (``ecommune.requests.statuses.Status``).
+    statuses: tuple[tuple[str, str], ...] | None = None
+    #: Allowed transitions {status: (next statuses…)}; None: the engine's common ones.
+    transitions: dict[str, tuple[str, ...]] | None = None
+    #: The status a new request starts in.
+    initial_status: str = "submitted"
 
     @classmethod
     def describe(cls) -> str:

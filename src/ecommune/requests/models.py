@@ -1,1 +1,158 @@
-"""The request engine: one request per procedure filed, its reference, status and history."""
+"""The request engine's rows: one ``Request`` per procedure filed, and its timeline.
+
+A service keeps its typed data in its own models, linked to the request; the
+engine keeps what every procedure shares: the reference, the commune, who asked
+and for whom, the status, the expected date of answer and the history across
+channels.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ecommune.core.registry import RegisteredServiceValidator
+from ecommune.core.tenancy import CommuneOwned
+from ecommune.core.validators import validate_french_phone
+from ecommune.requests.statuses import CLOSED_STATUSES, Status
+
+
+class Request(CommuneOwned):
+    """A procedure filed by a resident (or by an agent on a resident's behalf)."""
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True, editable=False)
+    service = models.CharField(
+        _("service"), max_length=60, validators=[RegisteredServiceValidator()]
+    )
+    status = models.CharField(_("status"), max_length=40, default=Status.SUBMITTED)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ecommune_requests",
+    )
+    applicant_first_name = models.CharField(_("applicant's first name"), max_length=150)
+    applicant_last_name = models.CharField(_("applicant's last name"), max_length=150)
+    applicant_email = models.EmailField(_("applicant's email"))
+    applicant_phone = models.CharField(
+        _("applicant's mobile phone"), max_length=20, blank=True, validators=[validate_french_phone]
+    )
+    sms_consent = models.BooleanField(_("agrees to SMS"), default=False)
+    # On someone's behalf: the person concerned, when not the applicant.
+    beneficiary_first_name = models.CharField(
+        _("first name of the person concerned"), max_length=150, blank=True
+    )
+    beneficiary_last_name = models.CharField(
+        _("last name of the person concerned"), max_length=150, blank=True
+    )
+    beneficiary_capacity = models.CharField(
+        _("capacity"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Why the applicant files for this person, such as « parent » or « legal guardian »."
+        ),
+    )
+    beneficiary_email = models.EmailField(_("email of the person concerned"), blank=True)
+    channel = models.CharField(_("channel"), max_length=20, default="web")
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    expected_answer_on = models.DateField(_("expected date of answer"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The form's one-time key: a double click on « submit » files one request.
+    submission_key = models.UUIDField(
+        _("submission key"), null=True, blank=True, unique=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["commune", "service", "status"]),
+            models.Index(fields=["commune", "expected_answer_on"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def on_behalf(self) -> bool:
+        return bool(self.beneficiary_last_name)
+
+    @property
+    def applicant_name(self) -> str:
+        return f"{self.applicant_first_name} {self.applicant_last_name}".strip()
+
+    def service_class(self):
+        from ecommune.core.registry import registry
+
+        return registry.get(self.service)
+
+    def get_status_display(self) -> str:
+        from ecommune.requests.services import status_label
+
+        return status_label(self.service_class(), self.status)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Website")
+    PHONE = "phone", _("Phone")
+    COUNTER = "counter", _("Counter")
+    POST = "post", _("Post")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Request submitted")
+    STATUS = "status", _("Status changed")
+    MESSAGE_TO_RESIDENT = "message_out", _("Message to the resident")
+    MESSAGE_FROM_RESIDENT = "message_in", _("Message from the resident")
+    CONTACT = "contact", _("Contact logged")
+    ASSIGNED = "assigned", _("Assigned")
+    NOTE = "note", _("Internal note")
+
+
+class RequestEvent(CommuneOwned):
+    """One line of a request's history, whatever the channel it came through."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(_("previous status"), max_length=40, blank=True)
+    to_status = models.CharField(_("new status"), max_length=40, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    visible_to_resident = models.BooleanField(_("visible to the resident"), default=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request history")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request}: {self.get_kind_display()}"

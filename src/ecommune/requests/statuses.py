@@ -1,0 +1,46 @@
+"""The statuses a request goes through, and the transitions between them.
+
+Every service may declare its own set (``Service.statuses`` and
+``Service.transitions``); these are the common ones most services use as is.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING_RESIDENT = "waiting_resident", _("Waiting for you")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: Where a request may go from each status (agents' actions; the resident may cancel).
+DEFAULT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.SUBMITTED: (
+        Status.IN_PROGRESS,
+        Status.WAITING_RESIDENT,
+        Status.ACCEPTED,
+        Status.REJECTED,
+        Status.DONE,
+        Status.CANCELLED,
+    ),
+    Status.IN_PROGRESS: (
+        Status.WAITING_RESIDENT,
+        Status.ACCEPTED,
+        Status.REJECTED,
+        Status.DONE,
+        Status.CANCELLED,
+    ),
+    Status.WAITING_RESIDENT: (Status.IN_PROGRESS, Status.REJECTED, Status.CANCELLED),
+    Status.ACCEPTED: (Status.DONE,),
+    Status.REJECTED: (),
+    Status.DONE: (),
+    Status.CANCELLED: (),
+}
+
+#: Statuses after which the request is closed: no delay runs, no reminder is sent.
+CLOSED_STATUSES = frozenset({Status.REJECTED, Status.DONE, Status.CANCELLED})
