@@ -202,6 +202,16 @@ STORAGES = {
         if AWS_STORAGE_BUCKET_NAME
         else "django.core.files.storage.FileSystemStorage"
     },
+    # Residents' documents: never under MEDIA_ROOT (which the web server serves to anyone);
+    # the kit serves them through views that check who asks.
+    "private": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": "private", "default_acl": "private"}
+        if AWS_STORAGE_BUCKET_NAME
+        else {"location": env.str("PRIVATE_ROOT", default=str(BASE_DIR / "private"))},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         if PRODUCTION
@@ -298,5 +308,14 @@ LOGGING = {
 # Where the back office lives; agents are scoped to their own commune there.
 ECOMMUNE_ADMIN_PREFIX = "/admin/"
 ECOMMUNE_DEFAULT_THEME = env.str("ECOMMUNE_DEFAULT_THEME", default="commune")
+# Uploads: the largest file a resident may send, and how long each kind of document is kept.
+ECOMMUNE_UPLOAD_MAX_BYTES = env.int("ECOMMUNE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+ECOMMUNE_DOCUMENT_RETENTION_DAYS = {
+    "identity": 365,
+    "proof_of_address": 365,
+    "family_record": 365,
+    "income": 2 * 365,
+    "other": 365,
+}
 # How recently a task worker must have finished a task for `ecommune doctor` to be content.
 ECOMMUNE_WORKER_HEARTBEAT_SECONDS = env.int("ECOMMUNE_WORKER_HEARTBEAT_SECONDS", default=15)

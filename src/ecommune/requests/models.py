@@ -7,6 +7,7 @@ channels.
 """
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -156,3 +157,62 @@ class RequestEvent(CommuneOwned):
 
     def __str__(self):
         return f"{self.request}: {self.get_kind_display()}"
+
+
+class _PrivateStorage(Storage):
+    """The ``private`` storage of ``STORAGES``, looked up at each use (settings may change)."""
+
+    def __getattribute__(self, name):
+        from django.core.files.storage import storages
+
+        return getattr(storages["private"], name)
+
+
+_PRIVATE_STORAGE = _PrivateStorage()
+
+
+def private_storage():
+    return _PRIVATE_STORAGE
+
+
+class DocumentKind(models.TextChoices):
+    IDENTITY = "identity", _("Proof of identity")
+    PROOF_OF_ADDRESS = "proof_of_address", _("Proof of address")
+    FAMILY_RECORD = "family_record", _("Family record book")
+    INCOME = "income", _("Proof of income")
+    OTHER = "other", _("Other document")
+
+
+class Document(CommuneOwned):
+    """A file a resident gave, kept in their document space to be reused."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ecommune_documents",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to="documents/", max_length=200
+    )
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64, db_index=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("kept until"), db_index=True)
+    requests = models.ManyToManyField(
+        Request, related_name="documents", blank=True, verbose_name=_("requests")
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.title
