@@ -38,6 +38,7 @@ def page_at(browser):
         context = browser.new_context(
             viewport={"width": width, "height": 900}, locale="fr-FR", **options
         )
+        context.set_default_timeout(15_000)  # a broken page fails fast instead of hanging
         contexts.append(context)
         return context.new_page()
 

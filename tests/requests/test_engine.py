@@ -99,7 +99,7 @@ def test_a_filed_request_has_a_reference_an_expected_date_and_a_first_event(
     enabled, service, time_machine
 ):
     time_machine.move_to(datetime.datetime(2026, 12, 21, 10, tzinfo=datetime.UTC))
-    request = submit_request(commune=enabled, service=service, applicant=applicant())
+    request, _ = submit_request(commune=enabled, service=service, applicant=applicant())
     assert references.REFERENCE_RE.match(request.reference)
     assert request.reference.startswith("EC-2026-")
     assert request.status == Status.SUBMITTED
@@ -111,13 +111,13 @@ def test_a_filed_request_has_a_reference_an_expected_date_and_a_first_event(
 @pytest.mark.django_db
 def test_a_double_click_on_submit_files_one_request(enabled, service):
     key = uuid.uuid4()
-    first = submit_request(
+    first, created = submit_request(
         commune=enabled, service=service, applicant=applicant(), submission_key=key
     )
-    second = submit_request(
+    second, again = submit_request(
         commune=enabled, service=service, applicant=applicant(), submission_key=key
     )
-    assert first.pk == second.pk
+    assert first.pk == second.pk and created and not again
     assert Request.unscoped.count() == 1
 
 
@@ -130,7 +130,7 @@ def test_a_service_the_commune_did_not_enable_is_refused(commune, service):
 
 @pytest.mark.django_db
 def test_sms_consent_needs_a_phone_number(enabled, service):
-    request = submit_request(
+    request, _ = submit_request(
         commune=enabled, service=service, applicant=applicant(sms_consent=True)
     )
     assert request.sms_consent is False
@@ -138,7 +138,7 @@ def test_sms_consent_needs_a_phone_number(enabled, service):
 
 @pytest.mark.django_db
 def test_filing_on_someones_behalf_records_both(enabled, service):
-    request = submit_request(
+    request, _ = submit_request(
         commune=enabled,
         service=service,
         applicant=applicant(),
@@ -152,7 +152,7 @@ def test_filing_on_someones_behalf_records_both(enabled, service):
 def test_status_changes_follow_the_allowed_transitions_and_are_recorded(
     enabled, service, admin_user
 ):
-    request = submit_request(commune=enabled, service=service, applicant=applicant())
+    request, _ = submit_request(commune=enabled, service=service, applicant=applicant())
     assert Status.WAITING_RESIDENT in allowed_transitions(service, Status.SUBMITTED)
     change_status(
         request, Status.WAITING_RESIDENT, actor=admin_user, comment="Il manque un justificatif."
@@ -175,7 +175,7 @@ def test_status_changes_follow_the_allowed_transitions_and_are_recorded(
 
 @pytest.mark.django_db
 def test_contacts_by_phone_counter_and_post_join_the_history(enabled, service, admin_user):
-    request = submit_request(commune=enabled, service=service, applicant=applicant())
+    request, _ = submit_request(commune=enabled, service=service, applicant=applicant())
     log_contact(request, channel=Channel.PHONE, actor=admin_user, text="Appel : adresse confirmée.")
     log_contact(request, channel=Channel.POST, actor=admin_user, text="Courrier reçu.")
     with pytest.raises(ValidationError):
@@ -188,8 +188,8 @@ def test_contacts_by_phone_counter_and_post_join_the_history(enabled, service, a
 
 @pytest.mark.django_db
 def test_each_commune_sees_only_its_own_requests(enabled, other_commune, service):
-    mine = submit_request(commune=enabled, service=service, applicant=applicant())
-    theirs = submit_request(commune=other_commune, service=service, applicant=applicant())
+    mine, _ = submit_request(commune=enabled, service=service, applicant=applicant())
+    theirs, _ = submit_request(commune=other_commune, service=service, applicant=applicant())
     with tenancy.using(enabled):
         assert list(Request.objects.all()) == [mine]
         assert not Request.objects.filter(pk=theirs.pk).exists()

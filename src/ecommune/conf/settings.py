@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ecommune.requests",
     "ecommune.cms",
     "ecommune.appointments",
+    "ecommune.services.contact",
     "ecommune.services.school",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("ecommune/theme.css", commune_theme_css, name="ecommune_theme_css"),
+    path("demarches/", include("ecommune.requests.urls")),
 ]
 
 if settings.DEBUG:

@@ -30,6 +30,28 @@ class Service:
     #: The status a new request starts in.
     initial_status: str = "submitted"
 
+    #: What the resident reads on the acknowledgment under « what happens next ».
+    what_next = _("An agent of the town hall will read your request and answer you.")
+
     @classmethod
     def describe(cls) -> str:
         return str(cls.summary) or str(_("No description."))
+
+    @classmethod
+    def form_steps(cls) -> list[tuple[str, type]]:
+        """The service's own wizard steps, as (name, form class); the engine adds who asks
+        first and the summary last."""
+        return []
+
+    @classmethod
+    def step_title(cls, step: str) -> str:
+        return step
+
+    @classmethod
+    def summary_rows(cls, data: dict) -> list[tuple[str, str]]:
+        """(label, value) pairs of the service's own answers, for the summary and the agent."""
+        return []
+
+    @classmethod
+    def save(cls, request, data: dict) -> None:
+        """Store the service's typed data for a filed ``request`` (in the filing transaction)."""

@@ -68,8 +68,9 @@ def submit_request(
     channel: str = Channel.WEB,
     submission_key: uuid.UUID | None = None,
     actor=None,
-) -> Request:
-    """File a request; the same ``submission_key`` twice returns the first request."""
+) -> tuple[Request, bool]:
+    """File a request; returns it and whether it is new: the same ``submission_key`` twice
+    (a double click) returns the first request and False."""
     if not commune.has_service(service.slug):
         raise ValidationError(
             _("This commune does not offer this service online."), code="disabled"
@@ -77,7 +78,7 @@ def submit_request(
     if submission_key is not None:
         existing = Request.unscoped.filter(submission_key=submission_key).first()
         if existing is not None:
-            return existing
+            return existing, False
     beneficiary = beneficiary or Beneficiary("", "", "")
     for _attempt in range(5):
         try:
@@ -109,12 +110,12 @@ def submit_request(
                     actor=actor or applicant.user,
                     to_status=request.status,
                 )
-                return request
+                return request, True
         except IntegrityError:
             if submission_key is not None:
                 existing = Request.unscoped.filter(submission_key=submission_key).first()
                 if existing is not None:
-                    return existing
+                    return existing, False
             # Otherwise the random reference collided: draw another.
     raise RuntimeError("Could not draw a free request reference.")
 
