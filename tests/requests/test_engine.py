@@ -195,3 +195,51 @@ def test_each_commune_sees_only_its_own_requests(enabled, other_commune, service
         assert not Request.objects.filter(pk=theirs.pk).exists()
     with tenancy.using(other_commune):
         assert list(Request.objects.all()) == [theirs]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_filing_queues_the_acknowledgment_in_the_outbox_for_both_people(
+    enabled, service, mailoutbox
+):
+    from ecommune.notifications.models import OutboxMessage
+
+    request, _ = submit_request(
+        commune=enabled,
+        service=service,
+        applicant=applicant(phone="06 12 34 56 78", sms_consent=True),
+        beneficiary=Beneficiary("Léa", "Martin", "parent", "lea@example.org"),
+    )
+    queued = OutboxMessage.unscoped.filter(related_reference=request.reference)
+    assert sorted((m.channel, m.recipient) for m in queued) == [
+        ("email", "camille@example.org"),
+        ("email", "lea@example.org"),
+        ("sms", "+33612345678"),
+    ]
+    assert {m.status for m in queued} == {"sent"}
+    assert request.reference in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_filing_leaves_no_message(enabled, service):
+    from django.db import transaction
+
+    from ecommune.notifications.models import OutboxMessage
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit_request(commune=enabled, service=service, applicant=applicant())
+        raise RuntimeError("the caller's transaction fails")
+    assert not OutboxMessage.unscoped.exists() and not Request.unscoped.exists()
+
+
+@pytest.mark.django_db
+def test_asking_for_a_missing_piece_tells_the_resident_what_is_missing(
+    enabled, service, admin_user
+):
+    from ecommune.notifications.models import OutboxMessage
+
+    request, _ = submit_request(commune=enabled, service=service, applicant=applicant())
+    change_status(
+        request, Status.WAITING_RESIDENT, actor=admin_user, comment="Le justificatif de domicile."
+    )
+    asked = OutboxMessage.unscoped.get(event="request.waiting_for_resident")
+    assert "Le justificatif de domicile." in asked.body and asked.recipient == "camille@example.org"

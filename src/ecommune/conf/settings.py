@@ -318,5 +318,9 @@ ECOMMUNE_DOCUMENT_RETENTION_DAYS = {
     "income": 2 * 365,
     "other": 365,
 }
+# Links in emails and SMS point at the commune's site with this scheme.
+ECOMMUNE_PUBLIC_SCHEME = (
+    "https" if PRODUCTION else env.str("ECOMMUNE_PUBLIC_SCHEME", default="http")
+)
 # How recently a task worker must have finished a task for `ecommune doctor` to be content.
 ECOMMUNE_WORKER_HEARTBEAT_SECONDS = env.int("ECOMMUNE_WORKER_HEARTBEAT_SECONDS", default=15)

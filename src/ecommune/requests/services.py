@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecommune.core.models import Commune
+from ecommune.requests import notify
 from ecommune.requests.models import Channel, EventKind, Request, RequestEvent
 from ecommune.requests.references import new_reference
 from ecommune.requests.statuses import CLOSED_STATUSES, DEFAULT_TRANSITIONS, Status
@@ -110,6 +111,7 @@ def submit_request(
                     actor=actor or applicant.user,
                     to_status=request.status,
                 )
+                notify.acknowledge(request)
                 return request, True
         except IntegrityError:
             if submission_key is not None:
@@ -140,7 +142,7 @@ def change_status(
     request.status = new_status
     request.closed_at = timezone.now() if new_status in CLOSED_STATUSES else None
     request.save(update_fields=["status", "closed_at", "updated_at"])
-    return RequestEvent.unscoped.create(
+    event = RequestEvent.unscoped.create(
         commune_id=request.commune_id,
         request=request,
         kind=EventKind.STATUS,
@@ -150,6 +152,9 @@ def change_status(
         text=comment,
         visible_to_resident=visible_to_resident,
     )
+    if visible_to_resident:
+        notify.status_changed(request, event)
+    return event
 
 
 def log_contact(request: Request, *, channel: str, actor, text: str) -> RequestEvent:

@@ -1,0 +1,74 @@
+"""The request engine's notifications: queued through the outbox in the transaction that
+changes the request, so a provider failure never loses a request nor a message."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from ecommune.notifications.services import notify
+
+
+def public_url(commune, path: str) -> str:
+    """An absolute address on the commune's own site, for emails and SMS."""
+    site = commune.site
+    scheme = getattr(settings, "ECOMMUNE_PUBLIC_SCHEME", "https")
+    port = "" if site.port in (80, 443) else f":{site.port}"
+    return f"{scheme}://{site.hostname}{port}{path}"
+
+
+def _context(filed) -> dict:
+    service = filed.service_class()
+    return {
+        "reference": filed.reference,
+        "service_title": str(service.title),
+        "applicant_name": filed.applicant_name,
+        "tracking_url": public_url(filed.commune, reverse("ecommune_requests:track")),
+        "expected_answer_on": filed.expected_answer_on,
+    }
+
+
+def _recipients(filed):
+    """The applicant, and the person concerned when the applicant files on their behalf."""
+    yield filed.applicant_email, filed.applicant_phone if filed.sms_consent else ""
+    if (
+        filed.on_behalf
+        and filed.beneficiary_email
+        and filed.beneficiary_email != filed.applicant_email
+    ):
+        yield filed.beneficiary_email, ""
+
+
+def acknowledge(filed) -> None:
+    """The acknowledgment (Proposition 6): reference, what happens next, expected date."""
+    for email, phone in _recipients(filed):
+        notify(
+            "request.acknowledged",
+            commune=filed.commune,
+            context=_context(filed),
+            email=email,
+            phone=phone,
+            service=filed.service,
+            related_reference=filed.reference,
+            idempotency_key=f"ack:{filed.reference}:{email}",
+        )
+
+
+def status_changed(filed, event, *, missing: str = "") -> None:
+    """Tell the resident their request moved; « waiting for you » says what is missing."""
+    from ecommune.requests.statuses import Status
+
+    context = {**_context(filed), "status": filed.get_status_display(), "comment": event.text}
+    key = "request.status_changed"
+    if event.to_status == Status.WAITING_RESIDENT:
+        key = "request.waiting_for_resident"
+        context.update(missing=missing or event.text, answer_url=context["tracking_url"])
+    for email, phone in _recipients(filed):
+        notify(
+            key,
+            commune=filed.commune,
+            context=context,
+            email=email,
+            phone=phone,
+            service=filed.service,
+            related_reference=filed.reference,
+            idempotency_key=f"event:{event.pk}:{email}",
+        )
