@@ -21,7 +21,12 @@ DATE_LINE = re.compile(r'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
 
 
 def run(*args, cwd=PACKAGE):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(ROOT)}
+    # This checkout's package first, even when another checkout is installed in the venv.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+    }
     return subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True, text=True)
 
 

@@ -13,6 +13,7 @@ from ecommune.cms.models import NewsPage
 from ecommune.core.demo import AGENT_EMAIL, RESIDENT_EMAIL, seed_demo
 from ecommune.core.models import Commune
 from ecommune.services.school.models import School
+from ecommune.testing.otp import verify_session
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,9 @@ def test_printed_credentials_log_in(demo, client):
     assert client.login(
         email=credentials["agent"]["email"], password=credentials["agent"]["password"]
     )
+    # The back office then asks for the agent's second factor.
+    assert client.get("/admin/")["Location"].startswith("/admin/securite/configurer/")
+    verify_session(client, get_user_model().objects.get(email=AGENT_EMAIL))
     assert client.get("/admin/").status_code == 200
 
 
@@ -110,6 +114,7 @@ def test_home_page_queries_do_not_grow_with_news(demo, client):
 def test_demo_agent_edits_their_communes_pages_and_settings_only(demo, client, other_commune):
     credentials = json.loads(demo.read_text())
     client.login(email=credentials["agent"]["email"], password=credentials["agent"]["password"])
+    verify_session(client, get_user_model().objects.get(email=AGENT_EMAIL))
     commune = get_user_model().objects.get(email=AGENT_EMAIL).agent.commune
     assert client.get(f"/admin/pages/{commune.site.root_page_id}/").status_code == 200
     own = client.get(f"/admin/settings/ecommune_core/commune/{commune.site_id}/")

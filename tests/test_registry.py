@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from ecommune.core.models import Commune
 from ecommune.core.registry import DuplicateService, Registry, registry
 from ecommune.core.services import Service
+from ecommune.testing.otp import verify_session
 
 
 class CivilStatusForTests(Service):
@@ -11,6 +12,13 @@ class CivilStatusForTests(Service):
     title = "Actes d’état civil (test)"
     summary = "Demander une copie d'acte."
     processing_days = 5
+
+
+@pytest.fixture
+def admin_client(admin_client, admin_user):
+    """pytest-django's, with the back office's second factor given."""
+    verify_session(admin_client, admin_user)
+    return admin_client
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from ecommune.core import tenancy
 from ecommune.core.models import Commune
 from ecommune.services.school.models import School
 from ecommune.testing.factories import AgentFactory, SchoolFactory
+from ecommune.testing.otp import login_agent
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_an_agent_sees_only_their_commune_in_the_back_office(client, two_commune
     from django.contrib.auth.models import Permission
 
     agent.user.user_permissions.add(Permission.objects.get(codename="change_commune"))
-    client.force_login(agent.user)
+    login_agent(client, agent.user)
     # Even on commune B's host name, the back office serves the agent's own commune.
     page = client.get("/admin/ecommune/services/", HTTP_HOST="commune-b.test")
     assert page.status_code == 200

@@ -1,11 +1,13 @@
 """The demo portal in a real Chromium: axe-core clean, usable at 360 px and without JavaScript."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from ecommune.core.demo import seed_demo
+from ecommune.testing.otp import totp_token
 from tests.e2e.conftest import axe_violations, describe
 
 pytestmark = [
@@ -79,5 +81,16 @@ def test_the_agent_logs_into_the_back_office(live_server, page_at, tmp_path):
     page.fill("input[name=username]", credentials["agent"]["email"])
     page.fill("input[name=password]", credentials["agent"]["password"])
     page.click("button[type=submit]")
+    # First visit: the back office asks the agent to set up their second factor.
+    page.wait_for_url(re.compile(r".*/admin/securite/configurer/.*"))
+    page.screenshot(path=str(SCREENSHOTS / "admin-otp-setup.png"), full_page=True)
+    assert page.locator("img.ecommune-otp-qr").get_attribute("src").startswith("data:image/svg")
+    secret = page.locator(".ecommune-otp-secret").inner_text()
+    page.fill("input[name=token]", totp_token(secret))
+    page.click("main form.login-form button[type=submit]")
+    page.locator(".ecommune-otp-codes li").first.wait_for()
+    assert page.locator(".ecommune-otp-codes li").count() == 10
+    page.screenshot(path=str(SCREENSHOTS / "admin-otp-backup-codes.png"), full_page=True)
+    page.locator("main a.button").click()
     page.wait_for_url(live_server.url + "/admin/")
     assert "Tableau de bord" in page.content() or "Bienvenue" in page.content()

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ecommune.notifications.models import Channel, NotificationTemplate, OutboxMessage, Status
 from ecommune.testing.factories import AgentFactory, UserFactory
+from ecommune.testing.otp import login_agent
 
 OUTBOX = "/admin/ecommune_outbox/"
 TEMPLATES = "/admin/ecommune_notification_templates/"
@@ -51,7 +52,7 @@ def superuser(db):
 def test_an_agent_sees_only_their_communes_messages(client, agent, commune, other_commune):
     outbox_row(commune, 1)
     outbox_row(other_commune, 2)
-    client.force_login(agent.user)
+    login_agent(client, agent.user)
     page = client.get(OUTBOX)
     assert page.status_code == 200
     html = page.content.decode()
@@ -62,7 +63,7 @@ def test_an_agent_sees_only_their_communes_messages(client, agent, commune, othe
 def test_a_superuser_sees_every_commune(client, superuser, commune, other_commune):
     outbox_row(commune, 1)
     outbox_row(other_commune, 2)
-    client.force_login(superuser)
+    login_agent(client, superuser)
     page = client.get(OUTBOX)
     assert page.status_code == 200
     html = page.content.decode()
@@ -73,7 +74,7 @@ def test_a_superuser_sees_every_commune(client, superuser, commune, other_commun
 def test_the_outbox_filters_on_status_and_shows_the_last_error(client, agent, commune):
     outbox_row(commune, 1, status=Status.SENT)
     outbox_row(commune, 2, status=Status.FAILED, attempts=8, last_error="SMTPDataError: 451")
-    client.force_login(agent.user)
+    login_agent(client, agent.user)
     html = client.get(OUTBOX, {"status": Status.FAILED}).content.decode()
     assert "habitant2@" in html and "habitant1@" not in html
     assert "SMTPDataError: 451" in html
@@ -81,13 +82,13 @@ def test_the_outbox_filters_on_status_and_shows_the_last_error(client, agent, co
 
 def test_an_agent_without_the_view_permission_is_refused(client, commune):
     agent = AgentFactory(commune=commune)
-    client.force_login(agent.user)
+    login_agent(client, agent.user)
     assert client.get(OUTBOX).status_code in (302, 403)
 
 
 def test_outbox_rows_cannot_be_edited_or_deleted(client, superuser, commune):
     row = outbox_row(commune, 1)
-    client.force_login(superuser)
+    login_agent(client, superuser)
     assert client.get(f"{OUTBOX}inspect/{row.pk}/").status_code == 200
     for url in (f"{OUTBOX}new/", f"{OUTBOX}edit/{row.pk}/", f"{OUTBOX}delete/{row.pk}/"):
         assert client.get(url).status_code == 404
@@ -95,7 +96,7 @@ def test_outbox_rows_cannot_be_edited_or_deleted(client, superuser, commune):
 
 def test_another_communes_message_is_a_404(client, agent, other_commune):
     row = outbox_row(other_commune, 2, status=Status.FAILED)
-    client.force_login(agent.user)
+    login_agent(client, agent.user)
     assert client.get(f"{OUTBOX}inspect/{row.pk}/").status_code == 404
     assert client.post(f"{OUTBOX}retry/{row.pk}/").status_code == 404
     row.refresh_from_db()
@@ -106,7 +107,7 @@ def test_retrying_a_failed_message_from_the_admin_sends_it(
     client, agent, commune, django_capture_on_commit_callbacks
 ):
     row = outbox_row(commune, 1, status=Status.FAILED, attempts=8, next_attempt_at=None)
-    client.force_login(agent.user)
+    login_agent(client, agent.user)
     listing = client.get(OUTBOX).content.decode()
     assert f"{OUTBOX}retry/{row.pk}/" in listing
     assert client.get(f"{OUTBOX}retry/{row.pk}/").status_code == 200
@@ -122,7 +123,7 @@ def test_retrying_needs_its_own_permission(client, commune):
     agent = AgentFactory(commune=commune)
     grant(agent.user, "view_outboxmessage")
     row = outbox_row(commune, 1, status=Status.FAILED)
-    client.force_login(agent.user)
+    login_agent(client, agent.user)
     assert f"{OUTBOX}retry/{row.pk}/" not in client.get(OUTBOX).content.decode()
     assert client.post(f"{OUTBOX}retry/{row.pk}/").status_code in (302, 403)
     row.refresh_from_db()
@@ -132,7 +133,7 @@ def test_retrying_needs_its_own_permission(client, commune):
 def test_the_outbox_list_costs_the_same_queries_for_10_and_100_messages(
     client, superuser, commune, other_commune
 ):
-    client.force_login(superuser)
+    login_agent(client, superuser)
     client.get(OUTBOX)  # warm caches (content types, site root paths)
 
     def queries_with(count):
@@ -148,7 +149,7 @@ def test_the_outbox_list_costs_the_same_queries_for_10_and_100_messages(
 
 def test_an_agent_writes_a_template_for_their_commune(client, agent, commune, other_commune):
     grant(agent.user, "add_notificationtemplate", "change_notificationtemplate")
-    client.force_login(agent.user)
+    login_agent(client, agent.user)
     assert client.get(f"{TEMPLATES}new/").status_code == 200
     data = {
         "event": "request.acknowledged",
@@ -171,7 +172,7 @@ def test_an_agent_writes_a_template_for_their_commune(client, agent, commune, ot
 
 def test_a_template_that_does_not_parse_is_refused(client, agent):
     grant(agent.user, "add_notificationtemplate")
-    client.force_login(agent.user)
+    login_agent(client, agent.user)
     response = client.post(
         f"{TEMPLATES}new/",
         {
@@ -186,7 +187,7 @@ def test_a_template_that_does_not_parse_is_refused(client, agent):
 
 
 def test_a_superuser_chooses_the_commune_of_a_template(client, superuser, commune, other_commune):
-    client.force_login(superuser)
+    login_agent(client, superuser)
     data = {
         "event": "request.message",
         "channel": Channel.SMS,
@@ -206,5 +207,5 @@ def test_an_agent_cannot_open_another_communes_template(client, agent, other_com
     template = NotificationTemplate.unscoped.create(
         commune=other_commune, event="request.message", channel=Channel.SMS, body="x"
     )
-    client.force_login(agent.user)
+    login_agent(client, agent.user)
     assert client.get(f"{TEMPLATES}edit/{template.pk}/").status_code == 404

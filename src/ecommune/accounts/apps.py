@@ -7,3 +7,9 @@ class AccountsConfig(AppConfig):
     label = "ecommune_accounts"
     verbose_name = _("Accounts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ecommune.accounts import checks  # noqa: F401  (registers the system checks)
+        from ecommune.accounts.audit import connect_signals
+
+        connect_signals()

@@ -1,17 +1,22 @@
 """People: residents sign in with their email; agents are users attached to a commune.
 
 The user model is the kit's own from the first migration, so that email is the
-login and FranceConnect identities can be attached later without a swap.
+login and FranceConnect identities can be attached later without a swap. The
+audit trail of agents' actions lives here too (``AuditEvent``); recording goes
+through ``ecommune.accounts.audit.audit()``.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.accounts.validators import validate_french_mobile
 from ecommune.core.fields import ServiceListField
-from ecommune.core.validators import validate_french_phone
+from ecommune.core.validators import validate_postal_code
 
 
 class UserManager(DjangoUserManager):
@@ -35,6 +40,10 @@ class UserManager(DjangoUserManager):
         extra_fields["is_superuser"] = True
         return self._create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, username):
+        # Addresses are stored in lower case; people type them as they like.
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A resident or an agent; one account per install, whatever the commune."""
@@ -42,9 +51,32 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
-    phone = models.CharField(
-        _("mobile phone"), max_length=20, blank=True, validators=[validate_french_phone]
+    # An account made by an administrator, a command or the demo is taken as verified
+    # (whoever made it vouches for the address); a resident's own sign-up starts empty
+    # (``services.register_resident``) until they follow the link sent to them.
+    email_verified_at = models.DateTimeField(
+        _("email verified at"),
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text=_("Empty until the resident follows the link sent to their address."),
     )
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_french_mobile],
+    )
+    sms_consent = models.BooleanField(
+        _("agrees to receive SMS"),
+        default=False,
+        help_text=_("Text messages about the resident's requests, sent to the mobile phone."),
+    )
+    street_address = models.CharField(_("street address"), max_length=255, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=5, blank=True, validators=[validate_postal_code]
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,
@@ -65,6 +97,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
@@ -91,3 +131,94 @@ class Agent(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.commune})"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What ``user`` may read: everything for a superuser, their commune's events for
+        an agent, nothing for anyone else."""
+        if user.is_superuser:
+            return self
+        agent = getattr(user, "agent", None) if user.is_authenticated else None
+        if agent is None:
+            return self.none()
+        return self.filter(commune_id=agent.commune_id)
+
+
+class AuditEvent(models.Model):
+    """One thing an agent did (or that happened to an agent's account), kept as written.
+
+    Rows are only ever added: ``save()`` refuses to change a recorded event and
+    ``delete()`` refuses to remove one; the back office lists them and nothing more.
+    The actor's address and the object's label are copied in, so the trail still reads
+    after the account or the object is gone.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGOUT = "logout", _("Signed out")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        OTP_SETUP = "otp_setup", _("Second factor set up")
+        OTP_FAILED = "otp_failed", _("Wrong second-factor code")
+        OTP_RESET = "otp_reset", _("Second factor reset")
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("who (as recorded)"), max_length=254, blank=True)
+    commune = models.ForeignKey(
+        "ecommune_core.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A free string so that other apps record their own actions ("requests.status_changed");
+    # ``Action`` names the ones this app records.
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    object_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("object type"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=255, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-created_at", "-pk"]
+        # Nobody may add, change or delete events by hand; reading is granted per group.
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["commune", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("An audit event is never changed once recorded.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An audit event is never deleted.")
+
+    def get_action_display(self):
+        try:
+            return self.Action(self.action).label
+        except ValueError:
+            return self.action

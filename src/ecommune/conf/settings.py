@@ -7,6 +7,7 @@ with its name; otherwise the defaults run the embedded demo (SQLite, console
 email and SMS, the database task backend, local files).
 """
 
+import datetime
 from pathlib import Path
 
 import django
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "formtools",
     "schedule",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,17 +80,28 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ecommune.accounts.middleware.AgentSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ecommune.core.middleware.CurrentCommuneMiddleware",
     "ecommune.core.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = env.str("ECOMMUNE_ROOT_URLCONF", default="ecommune.conf.urls")
 WSGI_APPLICATION = "ecommune.conf.wsgi.application"
 AUTH_USER_MODEL = "ecommune_accounts.User"
-LOGIN_URL = "wagtailadmin_login"
+# Residents sign in under /compte/; the back office keeps its own page (/admin/login/).
+LOGIN_URL = "ecommune_accounts:login"
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked-out client is refused before its password is checked.
+    "ecommune.accounts.backends.LoginRateLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {
@@ -324,3 +340,24 @@ ECOMMUNE_PUBLIC_SCHEME = (
 )
 # How recently a task worker must have finished a task for `ecommune doctor` to be content.
 ECOMMUNE_WORKER_HEARTBEAT_SECONDS = env.int("ECOMMUNE_WORKER_HEARTBEAT_SECONDS", default=15)
+
+# Accounts: how long the link verifying a new resident's address works (seconds).
+ECOMMUNE_EMAIL_VERIFICATION_MAX_AGE = env.int(
+    "ECOMMUNE_EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 3600
+)
+# Every back-office user gives a TOTP code (django-otp) before entering the admin.
+ECOMMUNE_AGENT_OTP_REQUIRED = env.bool("ECOMMUNE_AGENT_OTP_REQUIRED", default=True)
+# Failed sign-ins (django-axes), on the residents' page and the back office's alike: after 5
+# failures for one address from one IP address, that pair waits 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "ecommune.accounts.lockout.lockout_username"
+AXES_LOCKOUT_TEMPLATE = "ecommune_accounts/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+# The audit trail records agents' sign-ins; axes need not log every successful one.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "ecommune.accounts.lockout.client_ip_address"
+# Behind nginx the client's address is in X-Forwarded-For: ECOMMUNE_PROXY_COUNT=1 reads it
+# (the number of the site's own proxies in front of the app; 0 reads REMOTE_ADDR).
+ECOMMUNE_PROXY_COUNT = env.int("ECOMMUNE_PROXY_COUNT", default=0)

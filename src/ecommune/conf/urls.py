@@ -18,6 +18,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("ecommune/theme.css", commune_theme_css, name="ecommune_theme_css"),
     path("demarches/", include("ecommune.requests.urls")),
+    path("compte/", include("ecommune.accounts.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,76 @@
+"""What a resident downloads from "Mes données": one JSON document, one section per app.
+
+Each app that keeps personal data adds its section with an exporter, a function that
+takes the user and returns something ``json`` can write (dates are written in ISO 8601)::
+
+    from ecommune.accounts.exports import exporters
+
+    @exporters.register("requests")
+    def export_requests(user):
+        return [{"reference": r.reference, ...} for r in user.requests.all()]
+
+Register from the app's ``AppConfig.ready()`` (or a module it imports) so the section is
+there whenever the app is installed. This module writes the ``account`` section itself.
+It is not the place for what the commune must keep after the account is deleted: that
+stays with each app's own retention rules.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+Exporter = Callable[[Any], Any]
+FORMAT = "ecommune-user-data/1"
+
+
+class ExporterRegistry:
+    """Exporters by section name; a name is taken once, at import time."""
+
+    def __init__(self):
+        self._exporters: dict[str, Exporter] = {}
+
+    def register(self, name: str) -> Callable[[Exporter], Exporter]:
+        def decorator(exporter: Exporter) -> Exporter:
+            if name in self._exporters or name in ("format", "generated_at"):
+                raise ImproperlyConfigured(f"A user-data exporter named {name!r} exists already.")
+            self._exporters[name] = exporter
+            return exporter
+
+        return decorator
+
+    def unregister(self, name: str) -> None:
+        del self._exporters[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._exporters)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._exporters
+
+    def export(self, user) -> dict:
+        data = {"format": FORMAT, "generated_at": timezone.now()}
+        for name, exporter in self._exporters.items():
+            data[name] = exporter(user)
+        return data
+
+
+exporters = ExporterRegistry()
+
+
+@exporters.register("account")
+def export_account(user) -> dict:
+    return {
+        "email": user.email,
+        "email_verified_at": user.email_verified_at,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "street_address": user.street_address,
+        "postal_code": user.postal_code,
+        "city": user.city,
+        "mobile_phone": user.phone,
+        "sms_consent": user.sms_consent,
+        "date_joined": user.date_joined,
+        "last_login": user.last_login,
+    }

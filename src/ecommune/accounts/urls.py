@@ -1,0 +1,38 @@
+"""Residents' account pages, mounted under /compte/ by ``ecommune.conf.urls``."""
+
+from django.urls import path
+
+from ecommune.accounts import views
+
+app_name = "ecommune_accounts"
+
+urlpatterns = [
+    path("", views.account_home, name="home"),
+    path("inscription/", views.SignUpView.as_view(), name="signup"),
+    path("inscription/envoyee/", views.signup_done, name="signup_done"),
+    path("verification/renvoyer/", views.ResendVerificationView.as_view(), name="resend"),
+    path("verification/<str:token>/", views.verify_email, name="verify_email"),
+    path("connexion/", views.SignInView.as_view(), name="login"),
+    path("deconnexion/", views.SignOutView.as_view(), name="logout"),
+    path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/fait/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("mot-de-passe/changer/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("profil/", views.profile, name="profile"),
+    path("supprimer/", views.delete_account, name="delete"),
+    path("supprime/", views.deleted, name="deleted"),
+    path("mes-donnees.json", views.my_data, name="my_data"),
+]
