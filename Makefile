@@ -10,7 +10,7 @@ PYTHON_NEW ?= $(shell for p in python3.12 python3.13 $(wildcard $(HOME)/.pyenv/v
 	$$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 VENV_NEW ?= .venv-django6
 
-.PHONY: demo test lint test-sqlite test-postgres test-django6 system-packages bench clean messages
+.PHONY: demo test lint test-sqlite test-postgres test-django6 system-packages oidc-provider bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,19 @@ system-packages:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
 	fi
 
+## The OpenID provider the FranceConnect tests start (npm oidc-provider, pinned by
+## tests/oidc_provider/package-lock.json); without npm those tests are skipped.
+OIDC_PROVIDER_INSTALLED := tests/oidc_provider/node_modules/.package-lock.json
+$(OIDC_PROVIDER_INSTALLED): tests/oidc_provider/package-lock.json
+	cd tests/oidc_provider && npm ci --no-audit --no-fund --loglevel=error
+
+oidc-provider:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(OIDC_PROVIDER_INSTALLED); \
+	else echo "== npm not found: the FranceConnect tests will be skipped =="; fi
+
 ## make test: quality gates, then the whole suite on SQLite and on PostgreSQL (Django 5.2 LTS),
-## then on PostgreSQL with the newest Django the kit supports (6.x, Python >= 3.12) when one is found.
+## then on PostgreSQL with the newest Django the kit supports (6.x, Python >= 3.12) when one is found
+## (without the browser tests, which the two runs before already make in Chromium).
 test: $(VENV)/.installed-dev system-packages lint test-sqlite test-postgres test-django6
 
 lint: $(VENV)/.installed-dev system-packages
@@ -44,11 +55,11 @@ lint: $(VENV)/.installed-dev system-packages
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
 	$(BIN)/python scripts/check_catalogue.py
 
-test-sqlite: $(VENV)/.installed-dev system-packages
+test-sqlite: $(VENV)/.installed-dev system-packages oidc-provider
 	@echo "== test suite on SQLite =="
 	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.installed-dev system-packages
+test-postgres: $(VENV)/.installed-dev system-packages oidc-provider
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -58,13 +69,13 @@ $(VENV_NEW)/.installed-dev: pyproject.toml
 	$(VENV_NEW)/bin/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-test-django6: system-packages
+test-django6: system-packages oidc-provider
 	@if [ -z "$(PYTHON_NEW)" ]; then \
 		echo "== no Python >= 3.12 here: the Django 6 run is left out =="; \
 	else \
 		$(MAKE) --no-print-directory $(VENV_NEW)/.installed-dev && \
 		echo "== test suite on PostgreSQL with $$($(VENV_NEW)/bin/python -m django --version | sed 's/^/Django /') ==" && \
-		DATABASE_URL=$(PG_URL)_django6 $(VENV_NEW)/bin/python -m pytest $(PYTEST_ARGS); \
+		DATABASE_URL=$(PG_URL)_django6 $(VENV_NEW)/bin/python -m pytest -m "not browser" $(PYTEST_ARGS); \
 	fi
 
 ## make bench: the benchmark scripts print their figures.

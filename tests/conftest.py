@@ -4,4 +4,8 @@ import os
 # fixtures there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["ecommune.testing.pytest_plugin"]
+pytest_plugins = [
+    "ecommune.testing.pytest_plugin",
+    # FranceConnect's tests run a real OpenID provider (node, tests/oidc_provider).
+    "tests.accounts.franceconnect_provider",
+]

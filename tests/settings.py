@@ -14,6 +14,9 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# The portal's pages cost about a second per commune: tests that need them ask for them
+# (setup_commune(..., portal_pages=True); the demo always creates them).
+ECOMMUNE_PORTAL_PAGES = False
 if os.environ.get("ECOMMUNE_TASKS_BACKEND") != "database":
     # Tasks run at once in tests, unless a test starts a real worker process.
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

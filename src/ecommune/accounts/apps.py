@@ -11,5 +11,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from ecommune.accounts import checks  # noqa: F401  (registers the system checks)
         from ecommune.accounts.audit import connect_signals
+        from ecommune.accounts.franceconnect import checks as franceconnect_checks  # noqa: F401
 
         connect_signals()

@@ -222,3 +222,8 @@ class AuditEvent(models.Model):
             return self.Action(self.action).label
         except ValueError:
             return self.action
+
+
+# FranceConnect identities live in their own subpackage; importing the model here makes it
+# part of this app (label ``ecommune_accounts``).
+from ecommune.accounts.franceconnect.models import FranceConnectIdentity  # noqa: E402,F401

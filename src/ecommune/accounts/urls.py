@@ -1,6 +1,6 @@
 """Residents' account pages, mounted under /compte/ by ``ecommune.conf.urls``."""
 
-from django.urls import path
+from django.urls import include, path
 
 from ecommune.accounts import views
 
@@ -35,4 +35,5 @@ urlpatterns = [
     path("supprimer/", views.delete_account, name="delete"),
     path("supprime/", views.deleted, name="deleted"),
     path("mes-donnees.json", views.my_data, name="my_data"),
+    path("franceconnect/", include("ecommune.accounts.franceconnect.urls")),
 ]

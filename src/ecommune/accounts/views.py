@@ -24,6 +24,7 @@ from ecommune.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from ecommune.accounts.franceconnect import views as franceconnect_views
 from ecommune.accounts.tokens import ExpiredLink, InvalidLink
 
 SIGNUP_EMAIL_SESSION_KEY = "ecommune_accounts_signup_email"
@@ -113,6 +114,12 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     template_name = "ecommune_accounts/logged_out.html"
+
+    def post(self, request, *args, **kwargs):
+        if franceconnect_views.signed_in_with_franceconnect(request):
+            # Signed in through FranceConnect: the session ends there too.
+            return franceconnect_views.logout(request)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -7,3 +7,6 @@ class AppointmentsConfig(AppConfig):
     label = "ecommune_appointments"
     verbose_name = _("Appointments")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ecommune.appointments import events  # noqa: F401  (registers the events)

@@ -36,8 +36,11 @@ INSTALLED_APPS = [
     "ecommune.notifications",
     "ecommune.requests",
     "ecommune.cms",
+    "ecommune.servicepublic",
     "ecommune.appointments",
     "ecommune.services.contact",
+    "ecommune.services.civil_status",
+    "ecommune.services.elections",
     "ecommune.services.school",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
@@ -58,6 +61,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "formtools",
+    # Static files of the `dsfr` theme (DSFR CSS and JS); the `commune` theme never loads them.
+    "dsfr",
     "schedule",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -101,6 +106,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: a locked-out client is refused before its password is checked.
     "ecommune.accounts.backends.LoginRateLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers only on the FranceConnect callback, and only when FranceConnect is enabled.
+    "ecommune.accounts.franceconnect.backend.FranceConnectBackend",
 ]
 
 TEMPLATES = [
@@ -361,3 +368,41 @@ AXES_CLIENT_IP_CALLABLE = "ecommune.accounts.lockout.client_ip_address"
 # Behind nginx the client's address is in X-Forwarded-For: ECOMMUNE_PROXY_COUNT=1 reads it
 # (the number of the site's own proxies in front of the app; 0 reads REMOTE_ADDR).
 ECOMMUNE_PROXY_COUNT = env.int("ECOMMUNE_PROXY_COUNT", default=0)
+
+# FranceConnect (OpenID Connect, v2) for residents: see docs/it-team/franceconnect.md.
+# The issuer is where the discovery document lives ({issuer}/.well-known/openid-configuration):
+#   integration  https://fcp-low.sbx.dev-franceconnect.fr/api/v2
+#   production   https://oidc.franceconnect.gouv.fr/api/v2
+# Credentials work only on the platform that issued them. Disabled, the button is not shown.
+ECOMMUNE_FRANCECONNECT_ENABLED = env.bool("ECOMMUNE_FRANCECONNECT_ENABLED", default=False)
+ECOMMUNE_FRANCECONNECT_ISSUER = env.str(
+    "ECOMMUNE_FRANCECONNECT_ISSUER", default="https://fcp-low.sbx.dev-franceconnect.fr/api/v2"
+).rstrip("/")
+if PRODUCTION and ECOMMUNE_FRANCECONNECT_ENABLED:
+    ECOMMUNE_FRANCECONNECT_CLIENT_ID = require("ECOMMUNE_FRANCECONNECT_CLIENT_ID")
+    ECOMMUNE_FRANCECONNECT_CLIENT_SECRET = require("ECOMMUNE_FRANCECONNECT_CLIENT_SECRET")
+else:
+    ECOMMUNE_FRANCECONNECT_CLIENT_ID = env.str("ECOMMUNE_FRANCECONNECT_CLIENT_ID", default="")
+    ECOMMUNE_FRANCECONNECT_CLIENT_SECRET = env.str(
+        "ECOMMUNE_FRANCECONNECT_CLIENT_SECRET", default=""
+    )
+# The algorithm FranceConnect signs the ID token and the userinfo with, as chosen for the
+# service on the partner portal (ES256 recommended, or RS256).
+ECOMMUNE_FRANCECONNECT_SIGN_ALGO = env.str("ECOMMUNE_FRANCECONNECT_SIGN_ALGO", default="ES256")
+ECOMMUNE_FRANCECONNECT_SCOPES = env.list(
+    "ECOMMUNE_FRANCECONNECT_SCOPES",
+    default=[
+        "openid",
+        "given_name",
+        "family_name",
+        "preferred_username",
+        "birthdate",
+        "gender",
+        "birthplace",
+        "birthcountry",
+        "email",
+    ],
+)
+ECOMMUNE_FRANCECONNECT_ACR_VALUES = env.str("ECOMMUNE_FRANCECONNECT_ACR_VALUES", default="eidas1")
+# Seconds to wait for FranceConnect's token, userinfo and keys endpoints.
+ECOMMUNE_FRANCECONNECT_TIMEOUT = env.int("ECOMMUNE_FRANCECONNECT_TIMEOUT", default=10)

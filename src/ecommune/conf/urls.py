@@ -10,15 +10,22 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ecommune.cms.views import robots_txt, search
 from ecommune.core.views import commune_theme_css
 
 urlpatterns = [
     path(settings.ECOMMUNE_ADMIN_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("recherche/", search, name="ecommune_search"),
+    path("vos-droits/", include("ecommune.servicepublic.urls")),
     path("ecommune/theme.css", commune_theme_css, name="ecommune_theme_css"),
     path("demarches/", include("ecommune.requests.urls")),
     path("compte/", include("ecommune.accounts.urls")),
+    path("rendez-vous/", include("ecommune.appointments.urls")),
+    path("file-attente/", include("ecommune.appointments.queue_urls")),
+    path("famille/", include("ecommune.services.school.urls")),
 ]
 
 if settings.DEBUG:

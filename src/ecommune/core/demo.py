@@ -46,10 +46,11 @@ TOWN_HALL_HOURS = (
 def seed_demo(credentials_path: Path | None = None, data: CommuneData = DEMO_COMMUNE) -> dict:
     """Create the demo commune and its accounts; returns the credentials to print."""
     remove_wagtail_welcome_page()
-    commune = setup_commune(data, default_site=True)
+    commune = setup_commune(data, default_site=True, portal_pages=True)
     with tenancy.using(commune):
         _opening_hours(commune)
         _news(commune)
+        _portal(commune)
         _counters(commune)
         _schools(commune)
     credentials = _load_credentials(credentials_path)
@@ -96,8 +97,29 @@ def _news(commune: Commune) -> None:
         item.save_revision().publish()
 
 
+def _portal(commune: Commune) -> None:
+    """The portal's demo content: a real service-public.fr fiche and its theme, an audited
+    accessibility statement."""
+    from ecommune.cms.models import AccessibilityPage, LegalNoticePage
+    from ecommune.servicepublic.importer import SAMPLE_DIR, import_publications
+
+    import_publications(SAMPLE_DIR, unpublish_missing=False)
+    home = commune.site.root_page
+    AccessibilityPage.objects.child_of(home).filter(audit_date__isnull=True).update(
+        conformity="partial",
+        compliance_rate=82,
+        audit_date=datetime.date(2026, 3, 12),
+        audit_by="Cabinet Accessibilis (fictif)",
+    )
+    LegalNoticePage.objects.child_of(home).filter(host_name__startswith="Mairie").update(
+        host_name="Hébergeur Exemple SAS (fictif)",
+        host_address="10 rue des Serveurs, 44000 Nantes",
+        host_phone="02 40 00 00 00",
+    )
+
+
 def _counters(commune: Commune) -> None:
-    from ecommune.appointments.models import Counter
+    from ecommune.appointments.models import Counter, Desk
 
     counters = [
         ("Accueil État civil", "Rez-de-chaussée, bureau 1", 2),
@@ -115,6 +137,69 @@ def _counters(commune: Commune) -> None:
                 [0, 1, 2, 3, 4], datetime.time(13, 30), datetime.time(17, 0), agents
             )
             counter.add_weekly_opening([5], datetime.time(9, 0), datetime.time(12, 0), 1)
+        Desk.objects.get_or_create(commune=commune, counter=counter, name="Poste 1")
+    _motives(commune)
+
+
+def _motives(commune: Commune) -> None:
+    from ecommune.appointments.models import Counter, Motive
+
+    papers = Counter.objects.get(commune=commune, name="Passeports et cartes d'identité")
+    civil = Counter.objects.get(commune=commune, name="Accueil État civil")
+    motives = [
+        (
+            "Dépôt de demande de passeport",
+            "passeport",
+            30,
+            4,
+            True,
+            papers,
+            "Le numéro de pré-demande ANTS de chaque personne, une photo d'identité de moins "
+            "de six mois, un justificatif de domicile, l'ancien passeport s'il y en a un.",
+        ),
+        (
+            "Dépôt de demande de carte d'identité",
+            "carte-identite",
+            30,
+            4,
+            True,
+            papers,
+            "Le numéro de pré-demande ANTS de chaque personne, une photo d'identité de moins "
+            "de six mois, un justificatif de domicile.",
+        ),
+        (
+            "Retrait de passeport ou de carte d'identité",
+            "retrait-titre",
+            15,
+            4,
+            False,
+            papers,
+            "Le récépissé de dépôt et l'ancien titre.",
+        ),
+        (
+            "Déclaration de naissance ou reconnaissance",
+            "etat-civil",
+            30,
+            2,
+            False,
+            civil,
+            "Les pièces d'identité des parents et le livret de famille s'il y en a un.",
+        ),
+    ]
+    for name, slug, minutes, people, ants, counter, instructions in motives:
+        motive, created = Motive.objects.get_or_create(
+            commune=commune,
+            slug=slug,
+            defaults={
+                "name": name,
+                "duration_minutes": minutes,
+                "max_people": people,
+                "requires_ants_number": ants,
+                "instructions": instructions,
+            },
+        )
+        if created:
+            motive.counters.add(counter)
 
 
 def _schools(commune: Commune) -> None:
@@ -136,6 +221,80 @@ def _schools(commune: Commune) -> None:
                 "levels": [str(level) for level in levels],
             },
         )
+    _school_map(commune)
+    _activities(commune)
+
+
+# Activities and their grid for the next school year: (name, kind, days, bands), a band being
+# (QF from, QF to or None, price) and None for the price without a quotient familial.
+DEMO_ACTIVITIES = [
+    (
+        "Restauration scolaire",
+        "canteen",
+        [0, 1, 3, 4],
+        [(0, 450, "0.90"), (451, 900, "2.50"), (901, None, "4.20"), None],
+    ),
+    (
+        "Accueil du soir",
+        "evening",
+        [0, 1, 3, 4],
+        [(0, 450, "0.80"), (451, 900, "1.60"), (901, None, "2.40"), None],
+    ),
+]
+
+
+def _activities(commune: Commune) -> None:
+    """The grid of the current and the next school year (the simulator covers both)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from ecommune.services.school.enrolment_forms import next_school_year
+    from ecommune.services.school.models import Activity, PriceBand
+    from ecommune.services.school.simulator import school_year_of
+
+    today = timezone.localdate()
+    years = {school_year_of(today.year, today.month), next_school_year(today)}
+    for name, kind, days, bands in DEMO_ACTIVITIES:
+        activity, _created = Activity.objects.get_or_create(
+            commune=commune, name=name, defaults={"kind": kind, "weekdays": days}
+        )
+        top = max(Decimal(band[2]) for band in bands if band is not None)
+        for year in sorted(years):
+            if PriceBand.objects.filter(activity=activity, school_year=year).exists():
+                continue
+            for band in bands:
+                low, high, price = band if band is not None else (0, None, top)
+                PriceBand.objects.create(
+                    commune=commune,
+                    activity=activity,
+                    school_year=year,
+                    qf_min=low,
+                    qf_max=high,
+                    is_default=band is None,
+                    price=Decimal(price),
+                )
+
+
+# The demo's school map: every street has the nursery and the elementary school.
+DEMO_SCHOOL_MAP = "\n".join(
+    f"{street};;;;{school}"
+    for street in (
+        "rue des Tilleuls",
+        "avenue Jules-Ferry",
+        "rue de la Loire",
+        "place de la Mairie",
+    )
+    for school in ("0449901A", "0449902B")
+)
+
+
+def _school_map(commune: Commune) -> None:
+    from ecommune.services.school.models import StreetSegment
+    from ecommune.services.school.sectorisation import import_street_map
+
+    if not StreetSegment.objects.exists():
+        import_street_map(commune, DEMO_SCHOOL_MAP)
 
 
 def _load_credentials(path: Path | None) -> dict:

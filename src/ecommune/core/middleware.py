@@ -1,5 +1,7 @@
 """Middleware: which commune a request serves, and the Content Security Policy."""
 
+from urllib.parse import urlsplit
+
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from wagtail.models import Site
@@ -55,3 +57,16 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         super().process_request(request)
         if request.path.startswith(_admin_prefix()):
             request._csp_update = {"style-src": settings.ECOMMUNE_ADMIN_STYLE_SRC}
+
+    def process_response(self, request, response):
+        if getattr(settings, "ECOMMUNE_FRANCECONNECT_ENABLED", False):
+            # Signing out of a FranceConnect session posts a form that ends at FranceConnect.
+            # (django-csp 4 reads updates from the response.)
+            parts = urlsplit(settings.ECOMMUNE_FRANCECONNECT_ISSUER)
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [
+                *update.get("form-action", []),
+                f"{parts.scheme}://{parts.netloc}",
+            ]
+            response._csp_update = update
+        return super().process_response(request, response)

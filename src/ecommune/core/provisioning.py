@@ -41,8 +41,14 @@ class CommuneData:
 
 
 @transaction.atomic
-def setup_commune(data: CommuneData, *, default_site: bool = False) -> Commune:
-    """Create or update the commune served on ``data.domain``; returns its settings."""
+def setup_commune(
+    data: CommuneData, *, default_site: bool = False, portal_pages: bool | None = None
+) -> Commune:
+    """Create or update the commune served on ``data.domain``; returns its settings.
+
+    ``portal_pages`` adds the portal's missing pages (services, life events, legal pages);
+    None follows the ``ECOMMUNE_PORTAL_PAGES`` setting (True unless a test suite saves the
+    second it costs per commune)."""
     from ecommune.cms.models import HomePage
 
     site = Site.objects.filter(hostname=data.domain, port=80).select_related("root_page").first()
@@ -85,6 +91,14 @@ def setup_commune(data: CommuneData, *, default_site: bool = False) -> Commune:
     )
     commune.full_clean(exclude=["site", "coat_of_arms"])
     commune.save()
+    if portal_pages is None:
+        from django.conf import settings
+
+        portal_pages = getattr(settings, "ECOMMUNE_PORTAL_PAGES", True)
+    if portal_pages:
+        from ecommune.cms.provisioning import ensure_portal_pages
+
+        ensure_portal_pages(commune)
     return commune
 
 

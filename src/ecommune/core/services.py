@@ -53,5 +53,11 @@ class Service:
         return []
 
     @classmethod
+    def stored_data(cls, request) -> dict:
+        """The service's answers for a filed ``request``, in the wizard's shape
+        ({step: {field: value}}), so ``summary_rows`` shows them to the agent."""
+        return {}
+
+    @classmethod
     def save(cls, request, data: dict) -> None:
         """Store the service's typed data for a filed ``request`` (in the filing transaction)."""

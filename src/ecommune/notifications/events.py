@@ -118,6 +118,19 @@ events.register(
 )
 events.register(
     Event(
+        "request.resident_replied",
+        _("A resident answered about a request"),
+        channels=("email",),
+        variables={
+            **_REQUEST_VARIABLES,
+            "agent_name": _("the agent's name"),
+            "message": _("the resident's answer"),
+            "inbox_url": _("the address of the request in the back office"),
+        },
+    )
+)
+events.register(
+    Event(
         "agent.digest",
         _("Daily digest of requests due"),
         channels=("email",),

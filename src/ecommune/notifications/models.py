@@ -38,6 +38,8 @@ class OutboxMessage(CommuneOwned):
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML text"), blank=True)
+    # Emails only: [{"filename": …, "mimetype": …, "content": text}], such as an .ics file.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     event = models.CharField(
         _("event"), max_length=80, help_text=_("What caused the message, such as a new request.")
     )

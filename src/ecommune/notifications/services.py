@@ -144,6 +144,7 @@ def _queue(
     event,
     related_reference,
     idempotency_key,
+    attachments=(),
 ):
     commune = commune or get_current_commune()
     if commune is None:
@@ -169,6 +170,7 @@ def _queue(
                 event=event,
                 related_reference=related_reference or "",
                 idempotency_key=key,
+                attachments=[dict(a) for a in attachments],
             )
     except IntegrityError:
         existing = OutboxMessage.unscoped.filter(idempotency_key=key).first()
@@ -200,10 +202,13 @@ def queue_email(
     html_body: str = "",
     related_reference: str = "",
     idempotency_key: str | None = None,
+    attachments: list[dict] | tuple = (),
 ) -> OutboxMessage:
     """Add an email to the outbox; it is sent after the current transaction commits.
 
-    Returns the outbox row, or the row already queued under the same idempotency key.
+    ``attachments`` are text files, each ``{"filename", "mimetype", "content"}`` (such as
+    an appointment's ``.ics``). Returns the outbox row, or the row already queued under
+    the same idempotency key.
     """
     return _queue(
         commune=commune,
@@ -215,6 +220,7 @@ def queue_email(
         event=event,
         related_reference=related_reference,
         idempotency_key=idempotency_key,
+        attachments=attachments,
     )
 
 
@@ -382,6 +388,8 @@ def _email_for(message: OutboxMessage) -> EmailMultiAlternatives:
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
+    for attachment in message.attachments or []:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return email
 
 

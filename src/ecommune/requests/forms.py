@@ -48,10 +48,29 @@ class ApplicantForm(forms.Form):
         "phone": "tel",
     }
 
-    def __init__(self, *args, **kwargs):
+    # Fields FranceConnect certifies, and the claim each comes from.
+    certified_claims = {"first_name": "given_name", "last_name": "family_name", "email": "email"}
+
+    def __init__(self, *args, certified=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name, token in self.autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = token
+        if certified:
+            self.certify(certified)
+
+    def certify(self, claims):
+        """Show FranceConnect's values read-only, and keep them whatever is posted."""
+        data = self.data.copy() if self.is_bound else None
+        for name, claim in self.certified_claims.items():
+            if not claims.get(claim):
+                continue
+            self.initial[name] = claims[claim]
+            self.fields[name].widget.attrs["readonly"] = True
+            self.fields[name].help_text = _("Certified by FranceConnect")
+            if data is not None:
+                data[self.add_prefix(name)] = claims[claim]
+        if data is not None:
+            self.data = data
 
     def clean(self):
         cleaned = super().clean()

@@ -69,6 +69,14 @@ class Request(CommuneOwned):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The delay clock (« le délai est suspendu »): set while the request waits for the
+    # resident; on their answer the expected date moves by the working days spent waiting.
+    waiting_since = models.DateTimeField(_("waiting for the resident since"), null=True, blank=True)
+    suspended_days = models.PositiveIntegerField(
+        _("working days suspended"),
+        default=0,
+        help_text=_("Working days the delay was suspended while waiting for the resident."),
+    )
     # The form's one-time key: a double click on « submit » files one request.
     submission_key = models.UUIDField(
         _("submission key"), null=True, blank=True, unique=True, editable=False
@@ -213,6 +221,33 @@ class Document(CommuneOwned):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class CannedReply(CommuneOwned):
+    """A reply an agent saved to send again, with the request's fields filled in.
+
+    The body is a Django template run in the notifications' sandbox engine: it reads the
+    variables it is given (reference, applicant_name, service_title, expected_answer_on,
+    agent_name) and can load nothing.
+    """
+
+    service = models.CharField(
+        _("service"),
+        max_length=60,
+        blank=True,
+        help_text=_("Leave empty to offer this reply for every service."),
+    )
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["title", "pk"]
 
     def __str__(self):
         return self.title

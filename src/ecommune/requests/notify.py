@@ -60,7 +60,12 @@ def status_changed(filed, event, *, missing: str = "") -> None:
     key = "request.status_changed"
     if event.to_status == Status.WAITING_RESIDENT:
         key = "request.waiting_for_resident"
-        context.update(missing=missing or event.text, answer_url=context["tracking_url"])
+        from ecommune.requests.answers import answer_path
+
+        context.update(
+            missing=missing or event.text,
+            answer_url=public_url(filed.commune, answer_path(filed)),
+        )
     for email, phone in _recipients(filed):
         notify(
             key,
@@ -72,3 +77,51 @@ def status_changed(filed, event, *, missing: str = "") -> None:
             related_reference=filed.reference,
             idempotency_key=f"event:{event.pk}:{email}",
         )
+
+
+def message_to_resident(filed, event) -> None:
+    """An agent's message: the resident reads it by email (and SMS if agreed), with the link
+    to answer it online."""
+    from ecommune.requests.answers import answer_path
+
+    context = {
+        **_context(filed),
+        "message": event.text,
+        "tracking_url": public_url(filed.commune, answer_path(filed)),
+    }
+    for email, phone in _recipients(filed):
+        notify(
+            "request.message",
+            commune=filed.commune,
+            context=context,
+            email=email,
+            phone=phone,
+            service=filed.service,
+            related_reference=filed.reference,
+            idempotency_key=f"event:{event.pk}:{email}",
+        )
+
+
+def resident_replied(filed, event) -> None:
+    """The resident answered: the agent the request is assigned to hears of it by email.
+    An unassigned request is back in the service's queue, where every agent sees it."""
+    agent = filed.assigned_to
+    if agent is None or not agent.email or not agent.is_active:
+        return
+    notify(
+        "request.resident_replied",
+        commune=filed.commune,
+        context={
+            **_context(filed),
+            "agent_name": agent.get_full_name(),
+            "message": event.text,
+            "inbox_url": public_url(
+                filed.commune,
+                reverse("ecommune_inbox_detail", kwargs={"reference": filed.reference}),
+            ),
+        },
+        email=agent.email,
+        service=filed.service,
+        related_reference=filed.reference,
+        idempotency_key=f"event:{event.pk}:{agent.email}",
+    )

@@ -18,7 +18,11 @@ from ecommune.requests import notify
 from ecommune.requests.models import Channel, EventKind, Request, RequestEvent
 from ecommune.requests.references import new_reference
 from ecommune.requests.statuses import CLOSED_STATUSES, DEFAULT_TRANSITIONS, Status
-from ecommune.requests.workdays import add_working_days, subdivision_for_insee
+from ecommune.requests.workdays import (
+    add_working_days,
+    subdivision_for_insee,
+    working_days_between,
+)
 
 
 def status_choices(service) -> list[tuple[str, str]]:
@@ -122,12 +126,56 @@ def submit_request(
     raise RuntimeError("Could not draw a free request reference.")
 
 
+def waiting_status(service) -> str | None:
+    """The status meaning « waiting for the resident » in ``service``'s set, if it has one."""
+    values = {value for value, _label in status_choices(service)}
+    return Status.WAITING_RESIDENT if Status.WAITING_RESIDENT in values else None
+
+
+def _suspend_or_resume_clock(request: Request, old_status: str, new_status: str) -> list[str]:
+    """« Le délai est suspendu »: waiting for the resident stops the clock; leaving that
+    status moves the expected date by the working days spent waiting."""
+    waiting = waiting_status(request.service_class())
+    if waiting is None or old_status == new_status:
+        return []
+    if new_status == waiting:
+        request.waiting_since = timezone.now()
+        return ["waiting_since"]
+    if old_status == waiting and request.waiting_since is not None:
+        subdivision = subdivision_for_insee(request.commune.insee_code)
+        spent = working_days_between(
+            timezone.localdate(request.waiting_since), timezone.localdate(), subdivision
+        )
+        if spent > 0 and request.expected_answer_on is not None:
+            request.expected_answer_on = add_working_days(
+                request.expected_answer_on, spent, subdivision
+            )
+        request.suspended_days += max(spent, 0)
+        request.waiting_since = None
+        return ["waiting_since", "suspended_days", "expected_answer_on"]
+    return []
+
+
 @transaction.atomic
 def change_status(
-    request: Request, new_status: str, *, actor, comment: str = "", visible_to_resident: bool = True
+    request: Request,
+    new_status: str,
+    *,
+    actor,
+    comment: str = "",
+    visible_to_resident: bool = True,
+    notify_resident: bool = True,
+    channel: str = Channel.WEB,
 ) -> RequestEvent:
-    """Move a request to ``new_status`` if its service allows it from the current one."""
-    request = Request.unscoped.select_for_update().get(pk=request.pk)
+    """Move a request to ``new_status`` if its service allows it from the current one.
+
+    ``notify_resident=False`` records the change without emailing the resident (when the
+    resident's own answer moves it)."""
+    request = (
+        Request.unscoped.select_related("commune")
+        .select_for_update(of=("self",))
+        .get(pk=request.pk)
+    )
     service = request.service_class()
     if new_status not in allowed_transitions(service, request.status):
         raise ValidationError(
@@ -141,18 +189,20 @@ def change_status(
     old_status = request.status
     request.status = new_status
     request.closed_at = timezone.now() if new_status in CLOSED_STATUSES else None
-    request.save(update_fields=["status", "closed_at", "updated_at"])
+    clock_fields = _suspend_or_resume_clock(request, old_status, new_status)
+    request.save(update_fields=["status", "closed_at", "updated_at", *clock_fields])
     event = RequestEvent.unscoped.create(
         commune_id=request.commune_id,
         request=request,
         kind=EventKind.STATUS,
+        channel=channel,
         actor=actor,
         from_status=old_status,
         to_status=new_status,
         text=comment,
         visible_to_resident=visible_to_resident,
     )
-    if visible_to_resident:
+    if visible_to_resident and notify_resident:
         notify.status_changed(request, event)
     return event
 

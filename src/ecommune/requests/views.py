@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from ecommune.accounts.franceconnect import certified_identity
 from ecommune.core.registry import registry
 from ecommune.requests import documents
 from ecommune.requests.forms import ApplicantForm, ConfirmForm, DocumentField, TrackForm
@@ -85,6 +86,12 @@ class ServiceWizard(NamedUrlSessionWizardView):
                 "phone": getattr(user, "phone", ""),
             }
         return super().get_form_initial(step)
+
+    def get_form_kwargs(self, step=None):
+        kwargs = super().get_form_kwargs(step)
+        if step == APPLICANT_STEP:
+            kwargs["certified"] = certified_identity(self.request.user)
+        return kwargs
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
@@ -215,16 +222,28 @@ def track(request):
 
 
 def detail(request, reference):
+    """The request's history across channels, the messages both ways and the reply form."""
+    from ecommune.requests.answer_forms import AnswerForm
+    from ecommune.requests.resident_views import delay_clock, missing_text
+    from ecommune.requests.services import status_label, waiting_status
+
     filed = get_visible_request(request, reference)
-    events = filed.events.filter(visible_to_resident=True).select_related("actor")
+    service = filed.service_class()
+    events = list(filed.events.filter(visible_to_resident=True).select_related("actor"))
+    for event in events:
+        event.status_display = status_label(service, event.to_status) if event.to_status else ""
+    owner = request.user if request.user.is_authenticated else None
     return render(
         request,
         "ecommune_requests/detail.html",
         {
             "filed": filed,
-            "service": filed.service_class(),
+            "service": service,
             "events": events,
             "documents": filed.documents.all(),
+            "form": None if filed.is_closed else AnswerForm(owner=owner),
+            "clock": delay_clock(filed),
+            "missing": missing_text(filed) if waiting_status(service) == filed.status else "",
         },
     )
 

@@ -42,6 +42,21 @@ class ContactService(Service):
         ]
 
     @classmethod
+    def stored_data(cls, request):
+        from ecommune.services.contact.models import ContactMessage
+
+        message = ContactMessage.unscoped.filter(request=request).first()
+        if message is None:
+            return {}
+        return {
+            "message": {
+                "topic": message.topic,
+                "subject": message.subject,
+                "message": message.message,
+            }
+        }
+
+    @classmethod
     def save(cls, request, data):
         from ecommune.services.contact.models import ContactMessage
 

@@ -7,3 +7,6 @@ class SchoolConfig(AppConfig):
     label = "ecommune_school"
     verbose_name = _("Schools")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ecommune.services.school import events, service  # noqa: F401  (registers them)

@@ -1,0 +1,193 @@
+"""Free appointment slots, computed from the counters' opening rules, closures and bookings.
+
+A counter's time is cut into units of ``slot_minutes`` from the start of each
+opening occurrence (django-scheduler expands the weekly rules). A unit's
+capacity is the number of agents on duty then; a unit is closed on a public
+holiday (``holidays`` library, with the commune's local days) and during an
+exceptional ``Closure``. A motive lasting N units may start at a unit when the
+N units in a row are open and each still has a place.
+
+The number of queries does not depend on the number of bookings: the places
+taken are read from ``SlotUnit`` counters, one row per unit, in one query.
+"""
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ecommune.appointments.models import Closure, Counter, CounterOpening, SlotUnit
+from ecommune.requests.workdays import _holidays, subdivision_for_insee
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A time a motive may be booked at a counter, and the places left."""
+
+    counter: Counter
+    start: datetime.datetime
+    end: datetime.datetime
+    free: int
+    # The units the slot covers (Unix seconds) and the capacity of each, for the booking's
+    # conditional update.
+    unit_epochs: tuple[int, ...]
+    unit_capacities: tuple[int, ...]
+
+    @property
+    def unit_starts(self) -> tuple[datetime.datetime, ...]:
+        return tuple(datetime.datetime.fromtimestamp(s, datetime.UTC) for s in self.unit_epochs)
+
+    @property
+    def key(self) -> str:
+        """What a form posts to choose this slot: the counter and the start, in UTC."""
+        return f"{self.counter.pk}:{self.start.astimezone(datetime.UTC):%Y%m%dT%H%M}"
+
+
+def parse_slot_key(value: str) -> tuple[int, datetime.datetime] | None:
+    """The counter id and start of a posted slot key, or None when it cannot be read."""
+    try:
+        counter_id, stamp = str(value).split(":", 1)
+        start = datetime.datetime.strptime(stamp, "%Y%m%dT%H%M").replace(tzinfo=datetime.UTC)
+        return int(counter_id), start
+    except (ValueError, TypeError):
+        return None
+
+
+def units_for(motive, counter) -> int:
+    return max(1, math.ceil(motive.duration_minutes / max(1, counter.slot_minutes)))
+
+
+def closed_days(commune, counters, first: datetime.date, last: datetime.date):
+    """Per counter id, the days it is closed between two dates (holidays and closures)."""
+    subdivision = subdivision_for_insee(commune.insee_code) if commune else None
+    holidays = set()
+    for year in range(first.year, last.year + 1):
+        holidays |= _holidays(subdivision, year)
+    closed = {counter.pk: set(holidays) for counter in counters}
+    closures = Closure.unscoped.filter(
+        Q(counter__in=counters)
+        | Q(counter__isnull=True, commune__in={c.commune_id for c in counters}),
+        starts_on__lte=last,
+        ends_on__gte=first,
+    )
+    for closure in closures:
+        day = max(closure.starts_on, first)
+        while day <= min(closure.ends_on, last):
+            for counter in counters:
+                if (
+                    closure.counter_id in (None, counter.pk)
+                    and closure.commune_id == counter.commune_id
+                ):
+                    closed[counter.pk].add(day)
+            day += datetime.timedelta(days=1)
+    return closed
+
+
+def _epoch(moment: datetime.datetime) -> int:
+    return int(moment.timestamp())
+
+
+def unit_capacities(counters, start: datetime.datetime, end: datetime.datetime, closed):
+    """Per counter id, {unit start (Unix seconds): agents on duty} for every open unit in
+    [start, end). Integer keys: this runs for every unit of every week shown."""
+    tz = timezone.get_current_timezone()
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    first, stop = _epoch(start), _epoch(end)
+    by_id = {counter.pk: counter for counter in counters}
+    capacity: dict[int, dict[int, int]] = defaultdict(dict)
+    openings = (
+        CounterOpening.unscoped.filter(counter__in=counters)
+        .select_related("event__rule")
+        .prefetch_related("event__occurrence_set")
+    )
+    for opening in openings:
+        counter = by_id[opening.counter_id]
+        step = 60 * max(1, counter.slot_minutes)
+        caps = capacity[counter.pk]
+        for occurrence in opening.event.get_occurrences(
+            local_start, local_end, clear_prefetch=False
+        ):
+            if occurrence.cancelled or occurrence.start.astimezone(tz).date() in closed[counter.pk]:
+                continue
+            moment, finish = _epoch(occurrence.start), _epoch(occurrence.end)
+            while moment + step <= finish:
+                if first <= moment < stop:
+                    caps[moment] = caps.get(moment, 0) + opening.agents_on_duty
+                moment += step
+    return capacity
+
+
+def free_slots(
+    motive,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    counters=None,
+    now: datetime.datetime | None = None,
+    min_notice: datetime.timedelta = datetime.timedelta(0),
+    include_full: bool = False,
+) -> list[Slot]:
+    """The slots of ``motive`` from ``first`` to ``last`` (days included), soonest first.
+
+    Slots starting before ``now + min_notice`` are left out. ``include_full`` keeps
+    the slots with no place left (an agent's view).
+    """
+    counters = list(counters if counters is not None else motive.counters.all())
+    if not counters:
+        return []
+    tz = timezone.get_current_timezone()
+    now = now or timezone.now()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    earliest = _epoch(now + min_notice)
+    commune = counters[0].commune if counters[0].commune_id else None
+    closed = closed_days(commune, counters, first, last)
+    capacity = unit_capacities(counters, start, end, closed)
+    taken: dict[tuple[int, int], int] = {
+        (counter_id, _epoch(unit_start)): booked
+        for counter_id, unit_start, booked in SlotUnit.unscoped.filter(
+            counter__in=counters, start__gte=start, start__lt=end, booked__gt=0
+        ).values_list("counter_id", "start", "booked")
+    }
+    slots = []
+    for counter in counters:
+        step = 60 * max(1, counter.slot_minutes)
+        length = units_for(motive, counter)
+        caps = capacity.get(counter.pk, {})
+        for unit_start in sorted(caps):
+            if unit_start < earliest:
+                continue
+            starts = tuple(range(unit_start, unit_start + length * step, step))
+            if any(s not in caps for s in starts):
+                continue
+            free = min(caps[s] - taken.get((counter.pk, s), 0) for s in starts)
+            if free <= 0 and not include_full:
+                continue
+            slots.append(
+                Slot(
+                    counter=counter,
+                    start=datetime.datetime.fromtimestamp(unit_start, tz),
+                    end=datetime.datetime.fromtimestamp(unit_start + length * step, tz),
+                    free=max(free, 0),
+                    unit_epochs=starts,
+                    unit_capacities=tuple(caps[s] for s in starts),
+                )
+            )
+    slots.sort(key=lambda slot: (slot.start, slot.counter.name))
+    return slots
+
+
+def find_slot(motive, counter_id: int, start: datetime.datetime, **options) -> Slot | None:
+    """The free slot of ``motive`` at this counter and time, or None (past, closed, full,
+    outside the opening hours, or a counter that does not handle the motive)."""
+    counter = next((c for c in motive.counters.all() if c.pk == counter_id), None)
+    if counter is None:
+        return None
+    day = start.astimezone(timezone.get_current_timezone()).date()
+    for slot in free_slots(motive, day, day, counters=[counter], **options):
+        if slot.start == start:
+            return slot
+    return None

@@ -1,0 +1,33 @@
+"""``manage.py ecommune_agent_digest``: email each agent their requests overdue or due within
+two working days. Run it once a day (cron or a systemd timer, see docs/it-team); running it
+again the same day sends nothing more."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ecommune.requests.digest import send_digests
+
+
+class Command(BaseCommand):
+    help = "Email each agent the requests that are overdue or due within two working days."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--date",
+            help="The day to compute the digest for, as YYYY-MM-DD (default: today).",
+        )
+
+    def handle(self, *args, date=None, **options):
+        today = None
+        if date:
+            try:
+                today = datetime.date.fromisoformat(date)
+            except ValueError as exc:
+                raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from exc
+        counts = send_digests(today)
+        self.stdout.write(
+            f"{counts.get('digests', 0)} digest(s) queued, "
+            f"{counts.get('already_sent', 0)} already sent today, "
+            f"{counts.get('nothing_due', 0)} agent(s) with nothing due."
+        )

@@ -1,0 +1,120 @@
+"""Importing the DILA « vosdroits » set: a zip, a folder or one XML file.
+
+Incremental: a publication whose file did not change (same SHA-256) is not rewritten;
+when a whole set is imported (zip or folder), publications missing from it are
+unpublished, not deleted, so a later import brings them back. Files that cannot be read
+are logged and counted; they never stop the import.
+"""
+
+import hashlib
+import logging
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from ecommune.servicepublic.models import Fiche
+from ecommune.servicepublic.parser import FILE_NAME_RE, UnreadablePublication, parse
+
+logger = logging.getLogger(__name__)
+#: Two real publications shipped with the kit, for the demo and the tests.
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
+DILA_URL = "https://lecomarquage.service-public.gouv.fr/donnees_locales_v4/vosdroits-latest.zip"
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unpublished: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def _entries(source: Path) -> tuple[list[tuple[str, Callable[[], bytes]]], bool]:
+    """(name, reader) of every publication file, and whether it is a whole set."""
+    if source.is_dir():
+        files = sorted(p for p in source.rglob("*.xml") if FILE_NAME_RE.match(p.name))
+        return [(p.name, p.read_bytes) for p in files], True
+    if zipfile.is_zipfile(source):
+        archive = zipfile.ZipFile(source)
+        names = sorted(n for n in archive.namelist() if FILE_NAME_RE.match(n.rsplit("/", 1)[-1]))
+        return [(n.rsplit("/", 1)[-1], (lambda n=n: archive.read(n))) for n in names], True
+    if source.is_file():
+        return [(source.name, source.read_bytes)], False
+    raise FileNotFoundError(source)
+
+
+def import_publications(
+    source: Path | str,
+    *,
+    unpublish_missing: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import ``source``; ``unpublish_missing`` defaults to True for a zip or a folder."""
+    entries, whole_set = _entries(Path(source))
+    if unpublish_missing is None:
+        unpublish_missing = whole_set
+    report = ImportReport()
+    known = dict(Fiche.objects.values_list("publication_id", "content_hash"))
+    published = set(Fiche.objects.published().values_list("publication_id", flat=True))
+    seen: set[str] = set()
+    total = len(entries)
+    for number, (name, read) in enumerate(entries, start=1):
+        data = read()
+        digest = hashlib.sha256(data).hexdigest()
+        publication_id = name.removesuffix(".xml")
+        if known.get(publication_id) == digest:
+            seen.add(publication_id)
+            report.unchanged += 1
+            if publication_id not in published:
+                Fiche.objects.filter(publication_id=publication_id).update(is_published=True)
+        else:
+            try:
+                publication = parse(data)
+            except UnreadablePublication as error:
+                logger.warning("service-public.fr: %s not imported: %s", name, error)
+                report.errors.append((name, str(error)))
+            else:
+                seen.add(publication.publication_id)
+                _store(publication, digest, report, known)
+        if progress is not None:
+            progress(number, total)
+    if unpublish_missing:
+        report.unpublished = (
+            Fiche.objects.published().exclude(publication_id__in=seen).update(is_published=False)
+        )
+    return report
+
+
+@transaction.atomic
+def _store(publication, digest: str, report: ImportReport, known: dict) -> None:
+    values = {
+        "publication_type": publication.publication_type,
+        "title": publication.title[:500],
+        "description": publication.description,
+        "audience": publication.audience,
+        "modified": publication.modified,
+        "sp_url": publication.sp_url,
+        "breadcrumb": publication.breadcrumb,
+        "online_services": publication.online_services,
+        "local_contact": publication.local_contact,
+        "body_html": publication.body_html,
+        "text": publication.text,
+        "content_hash": digest,
+        "is_published": True,
+    }
+    _fiche, created = Fiche.objects.update_or_create(
+        publication_id=publication.publication_id, defaults=values
+    )
+    if created:
+        report.created += 1
+    else:
+        report.updated += 1
+    known[publication.publication_id] = digest

@@ -1,0 +1,25 @@
+"""Which service-public.fr fiches go with which online service.
+
+A service may declare ``servicepublic_fiches = ("F1427", …)`` on its class; the kit's own
+services are listed here instead, so that no service needs editing for the co-branding.
+"""
+
+KIT_SERVICE_FICHES: dict[str, tuple[str, ...]] = {
+    "civil_status": ("F1427",),
+    "elections": ("F1367", "F1372"),
+}
+
+
+def fiches_of(service) -> tuple[str, ...]:
+    """The fiche identifiers of a service class."""
+    declared = getattr(service, "servicepublic_fiches", None)
+    if declared is not None:
+        return tuple(declared)
+    return KIT_SERVICE_FICHES.get(service.slug, ())
+
+
+def services_for_fiche(commune, publication_id: str) -> list:
+    """The commune's enabled services that the fiche ``publication_id`` is about."""
+    if commune is None:
+        return []
+    return [service for service in commune.services() if publication_id in fiches_of(service)]

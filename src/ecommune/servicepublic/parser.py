@@ -1,0 +1,326 @@
+"""Reading one DILA « vosdroits » XML publication (schema 3.4/3.5) into a ``Publication``.
+
+The body is turned into HTML here, once, at import time, from a closed list of
+elements: every text is escaped and only the tags below are produced, so the stored
+HTML is safe to show. Links to other publications point to the site's own route
+(``/vos-droits/<ID>/``), which falls back to service-public.fr for a fiche not imported.
+This module knows nothing of the database; ``importer`` stores what it returns.
+"""
+
+import datetime
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from html import escape
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+from django.utils.translation import gettext as _
+
+DC = "{http://purl.org/dc/elements/1.1/}"
+PUBLICATION_ID_RE = re.compile(r"^[FNR]\d+$")
+FILE_NAME_RE = re.compile(r"^[FNR]\d+\.xml$")
+SERVICE_PUBLIC_URL = "https://www.service-public.gouv.fr/particuliers/vosdroits/{id}"
+# Elements that only steer service-public.fr's own interactive display.
+SKIPPED = {"Condition", "estVrai", "estFaux", "Source"}
+#: The id of the fiche page's town-hall block, where local « où s'adresser » answers lead.
+TOWN_HALL_ANCHOR = "votre-mairie"
+
+
+class UnreadablePublication(ValueError):
+    """The file is not a publication this importer can read; the message says why."""
+
+
+@dataclass
+class Publication:
+    publication_id: str
+    publication_type: str
+    title: str
+    description: str
+    audience: str
+    modified: datetime.date | None
+    sp_url: str
+    breadcrumb: list[tuple[str, str]]
+    online_services: list[dict]
+    local_contact: bool
+    body_html: str
+    text: str
+    related_ids: list[str] = field(default_factory=list)
+
+
+def fiche_url(publication_id: str) -> str:
+    return f"/vos-droits/{publication_id}/"
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _modified(value: str) -> datetime.date | None:
+    match = re.search(r"(\d{4}-\d{2}-\d{2})", value or "")
+    return datetime.date.fromisoformat(match.group(1)) if match else None
+
+
+class _Renderer:
+    """Turns the publication's elements into HTML with headings below ``level``."""
+
+    def __init__(self):
+        self.related: list[str] = []
+        self.local_contact = False
+
+    def inline(self, element) -> str:
+        """Mixed content (text, emphasis, links) of ``element``, without its own tag."""
+        out = [escape(element.text or "")]
+        for child in element:
+            out.append(self.inline_element(child))
+            out.append(escape(child.tail or ""))
+        return "".join(out)
+
+    def inline_element(self, child) -> str:
+        tag = child.tag
+        if tag in SKIPPED:
+            return ""
+        if tag == "MiseEnEvidence":
+            return f"<strong>{self.inline(child)}</strong>"
+        if tag == "Exposant":
+            return f"<sup>{self.inline(child)}</sup>"
+        if tag == "LienInterne":
+            target = child.get("LienPublication", "")
+            if target[:1] in ("F", "N") and PUBLICATION_ID_RE.match(target):
+                self.related.append(target)
+                return f'<a href="{fiche_url(target)}">{self.inline(child)}</a>'
+            return self.inline(child)
+        if tag == "LienExterne":
+            url = child.get("URL", "")
+            if url.startswith(("https://", "http://")):
+                return f'<a href="{escape(url)}" rel="noopener">{self.inline(child)}</a>'
+            return self.inline(child)
+        if tag == "LienIntra":
+            target = child.get("LienID", "")
+            if PUBLICATION_ID_RE.match(target):
+                return f'<a href="#{target}">{self.inline(child)}</a>'
+            return self.inline(child)
+        if tag in ("Paragraphe", "Titre"):
+            return self.inline(child)
+        return self.inline(child)
+
+    def blocks(self, element, level: int) -> str:
+        return "".join(self.block(child, level) for child in element)
+
+    def heading(self, element, level: int) -> str:
+        title = element.find("Titre")
+        if title is None:
+            return ""
+        return f"<h{min(level, 6)}>{self.inline(title).strip()}</h{min(level, 6)}>"
+
+    def block(self, element, level: int) -> str:
+        tag = element.tag
+        if tag in SKIPPED or tag == "Titre":
+            return ""
+        if tag == "Paragraphe":
+            return f"<p>{self.inline(element)}</p>"
+        if tag in ("Texte", "Introduction"):
+            return self.blocks(element, level)
+        if tag == "Liste":
+            kind = "ol" if element.get("type") == "numero" else "ul"
+            return f"<{kind}>{self.blocks(element, level)}</{kind}>"
+        if tag == "Item":
+            return f"<li>{self.blocks(element, level)}</li>"
+        if tag in ("Chapitre", "SousChapitre", "Situation", "Cas"):
+            return (
+                f'<section class="ec-fiche__{tag.lower()}">{self.heading(element, level)}'
+                f"{self.blocks(element, level + 1)}</section>"
+            )
+        if tag in ("ListeSituations", "BlocCas"):
+            return f'<div class="ec-fiche__cases">{self.blocks(element, level)}</div>'
+        if tag in ("ANoter", "ASavoir", "Attention", "Rappel"):
+            title = element.find("Titre")
+            title_html = (
+                f'<p class="ec-note__title"><strong>{self.inline(title)}</strong></p>'
+                if title is not None
+                else ""
+            )
+            return f'<div class="ec-note">{title_html}{self.blocks(element, level)}</div>'
+        if tag == "Tableau":
+            return self.table(element)
+        if tag == "OuSAdresser":
+            return self.where(element)
+        if tag in ("PivotLocal", "RessourceWeb"):
+            return ""
+        return self.blocks(element, level)
+
+    def where(self, element) -> str:
+        """« Où s'adresser »: the town hall's own block when the answer is local."""
+        title = escape(_text(element.find("Titre")))
+        if _text(element.find("PivotLocal")) == "mairie":
+            self.local_contact = True
+            return f'<p class="ec-where"><a href="#{TOWN_HALL_ANCHOR}">{title}</a></p>'
+        resource = element.find("RessourceWeb")
+        url = resource.get("URL", "") if resource is not None else ""
+        if url.startswith(("https://", "http://")):
+            return f'<p class="ec-where"><a href="{escape(url)}">{title}</a></p>'
+        return f'<p class="ec-where">{title}</p>' if title else ""
+
+    def table(self, element) -> str:
+        title = element.find("Titre")
+        caption = f"<caption>{self.inline(title)}</caption>" if title is not None else ""
+        rows = []
+        for row in element.findall("Rangée"):
+            cell_tag = "th" if row.get("type") == "header" else "td"
+            cells = "".join(
+                f"<{cell_tag}>{self.blocks(cell, 6) or self.inline(cell)}</{cell_tag}>"
+                for cell in row.findall("Cellule")
+            )
+            rows.append(f"<tr>{cells}</tr>")
+        return f'<div class="ec-table"><table>{caption}{"".join(rows)}</table></div>'
+
+
+def _link_list(items: list[tuple[str, str, str]]) -> str:
+    """<ul> of (href, text, note) links."""
+    lis = []
+    for href, text, note in items:
+        note_html = f' <span class="ec-meta">({escape(note)})</span>' if note else ""
+        lis.append(f'<li><a href="{escape(href)}">{escape(text)}</a>{note_html}</li>')
+    return f"<ul>{''.join(lis)}</ul>"
+
+
+def _section(title: str, content: str, css: str) -> str:
+    return f'<section class="ec-fiche__{css}"><h2>{escape(title)}</h2>{content}</section>'
+
+
+def parse(data: bytes) -> Publication:
+    """Read one publication; raises ``UnreadablePublication`` with the reason."""
+    try:
+        root = SafeET.fromstring(data)
+    except (ET.ParseError, DefusedXmlException) as error:
+        raise UnreadablePublication(f"invalid XML: {error}") from error
+    if root.tag != "Publication":
+        raise UnreadablePublication(f"root element is <{root.tag}>, not <Publication>")
+    publication_id = root.get("ID", "")
+    if not PUBLICATION_ID_RE.match(publication_id):
+        raise UnreadablePublication(f"missing or invalid ID {publication_id!r}")
+    title = _text(root.find(f"{DC}title"))
+    if not title:
+        raise UnreadablePublication("no dc:title")
+
+    renderer = _Renderer()
+    parts: list[str] = []
+    intro = root.find("Introduction")
+    if intro is not None:
+        parts.append(f'<div class="ec-fiche__intro">{renderer.blocks(intro, 2)}</div>')
+    for tag in ("Texte", "ListeSituations", "BlocCas"):
+        for element in root.findall(tag):
+            parts.append(renderer.block(element, 2))
+
+    # The themes' and dossiers' trees (N publications): sub-themes, dossiers, fiches.
+    tree_sections = []
+    for group in root.findall("SousTheme") + root.findall("SousDossier"):
+        title_el = group.find("Titre")
+        links = []
+        for child in group:
+            if child.tag in ("Dossier", "Fiche") and PUBLICATION_ID_RE.match(child.get("ID", "")):
+                renderer.related.append(child.get("ID"))
+                links.append((fiche_url(child.get("ID")), _text(child), ""))
+        if links:
+            tree_sections.append(_section(_text(title_el), _link_list(links), "tree"))
+    if root.find("DossierPere") is None or publication_id.startswith("N"):
+        parts.extend(tree_sections)
+
+    questions = [
+        (fiche_url(q.get("ID")), _text(q.find("Titre")) or _text(q), "")
+        for q in root.findall("QuestionReponse")
+        if PUBLICATION_ID_RE.match(q.get("ID", ""))
+    ]
+    if questions:
+        parts.append(_section(_("Questions and answers"), _link_list(questions), "questions"))
+
+    online_services = []
+    for service in root.findall("ServiceEnLigne"):
+        url = service.get("URL", "")
+        if url.startswith(("https://", "http://")):
+            online_services.append(
+                {
+                    "id": service.get("ID", ""),
+                    "title": _text(service.find("Titre")),
+                    "url": url,
+                    "type": service.get("type", ""),
+                    "cerfa": service.get("numerocerfa", ""),
+                }
+            )
+    if online_services:
+        links = [
+            (s["url"], s["title"], " ".join(filter(None, [s["type"], s["cerfa"]])))
+            for s in online_services
+        ]
+        parts.append(_section(_("Online services and forms"), _link_list(links), "online"))
+
+    local_contact = renderer.local_contact
+    addresses = []
+    for where in root.findall("OuSAdresser"):
+        if _text(where.find("PivotLocal")) == "mairie":
+            local_contact = True
+            continue
+        resource = where.find("RessourceWeb")
+        href = resource.get("URL", "") if resource is not None else ""
+        if href.startswith(("https://", "http://")):
+            addresses.append((href, _text(where.find("Titre")), ""))
+        elif _text(where.find("Titre")):
+            addresses.append(("", _text(where.find("Titre")), ""))
+    if addresses:
+        items = "".join(
+            f'<li><a href="{escape(h)}">{escape(t)}</a></li>' if h else f"<li>{escape(t)}</li>"
+            for h, t, _note in addresses
+        )
+        parts.append(_section(_("Where to go"), f"<ul>{items}</ul>", "where"))
+
+    for tag, heading, css in (
+        ("Reference", _("Laws and references"), "references"),
+        ("PourEnSavoirPlus", _("Find out more"), "more"),
+    ):
+        links = [
+            (e.get("URL"), _text(e.find("Titre")), _text(e.find("Complement")))
+            for e in root.findall(tag)
+            if (e.get("URL") or "").startswith(("https://", "http://"))
+        ]
+        if links:
+            parts.append(_section(heading, _link_list(links), css))
+
+    see_also = [
+        (fiche_url(e.get("ID")), _text(e.find("Titre")), "")
+        for block in root.findall("VoirAussi")
+        for e in block
+        if PUBLICATION_ID_RE.match(e.get("ID", "")) and e.get("ID", "")[:1] in "FN"
+    ]
+    if see_also:
+        parts.append(_section(_("See also"), _link_list(see_also), "see-also"))
+
+    glossary = [
+        f'<dt id="{e.get("ID")}">{escape(_text(e.find("Titre")))}</dt>'
+        f"<dd>{escape(_text(e.find('Texte')))}</dd>"
+        for e in root.findall("Definition") + root.findall("Abreviation")
+        if PUBLICATION_ID_RE.match(e.get("ID", ""))
+    ]
+    if glossary:
+        parts.append(_section(_("Definitions"), f"<dl>{''.join(glossary)}</dl>", "glossary"))
+
+    breadcrumb = [
+        (level.get("ID", ""), _text(level))
+        for level in root.findall("FilDAriane/Niveau")
+        if PUBLICATION_ID_RE.match(level.get("ID", "")) and level.get("ID") != publication_id
+    ]
+    body_html = "".join(parts)
+    return Publication(
+        publication_id=publication_id,
+        publication_type=root.get("type", ""),
+        title=title,
+        description=_text(root.find(f"{DC}description")),
+        audience=_text(root.find("Audience")),
+        modified=_modified(_text(root.find(f"{DC}date"))),
+        sp_url=root.get("spUrl") or SERVICE_PUBLIC_URL.format(id=publication_id),
+        breadcrumb=breadcrumb,
+        online_services=online_services,
+        local_contact=local_contact,
+        body_html=body_html,
+        text=" ".join(re.sub(r"<[^>]+>", " ", body_html).split()),
+        related_ids=sorted(set(renderer.related)),
+    )

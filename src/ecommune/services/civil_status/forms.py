@@ -1,0 +1,300 @@
+"""The wizard's steps for a civil-status certificate: which act and who asks, then delivery.
+
+Everything the law's refusals depend on (act, document, place, relation, dates) is on one
+step, because a step's form sees only its own answers; each refusal is a French message
+next to the field that causes it, with where to ask instead when this town hall is not
+the right one.
+"""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from ecommune.core.tenancy import get_current_commune
+from ecommune.services.civil_status import rules
+from ecommune.services.civil_status.rules import ActType, DocumentType, Place, Relation
+
+NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?$")
+
+
+def validate_person_name(value: str) -> None:
+    """A name or first names: letters, with spaces, hyphens and apostrophes between."""
+    if any(character.isdigit() for character in value):
+        raise ValidationError(_("A name cannot contain digits."), code="digits")
+    if not NAME_RE.match(value.strip()):
+        raise ValidationError(
+            _("Use letters only, with spaces, hyphens or apostrophes between them."),
+            code="characters",
+        )
+
+
+def date_input():
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def commune_name() -> str:
+    commune = get_current_commune()
+    return commune.name if commune else ""
+
+
+class CertificateForm(forms.Form):
+    template_name = "ecommune_civil_status/forms/certificate.html"
+
+    act_type = forms.ChoiceField(
+        label=_("Which act?"), choices=ActType.choices, widget=forms.RadioSelect
+    )
+    document = forms.ChoiceField(
+        label=_("Which document?"),
+        choices=DocumentType.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A full copy reproduces the whole act with its margin notes; an extract with "
+            "parentage gives the parents; an extract without parentage does not."
+        ),
+    )
+    place = forms.ChoiceField(
+        label=_("Where did the event take place?"), choices=Place.choices, widget=forms.RadioSelect
+    )
+    other_commune = forms.CharField(
+        label=_("Commune where the event took place (if not here)"),
+        max_length=120,
+        required=False,
+    )
+    relation = forms.ChoiceField(
+        label=_("Your relation to the person named in the act"), choices=Relation.choices
+    )
+    professional_reference = forms.CharField(
+        label=_("Notary or lawyer: your office and the client you act for"),
+        max_length=300,
+        required=False,
+        help_text=_("The registry office checks it before sending the act."),
+    )
+    last_name = forms.CharField(
+        label=_("Last name of the person named in the act"),
+        max_length=150,
+        validators=[validate_person_name],
+        help_text=_("Name at birth; for a marriage, one of the spouses."),
+    )
+    first_names = forms.CharField(
+        label=_("First names of the person named in the act"),
+        max_length=200,
+        validators=[validate_person_name],
+    )
+    event_date = forms.DateField(label=_("Date of the event"), widget=date_input())
+    spouse_last_name = forms.CharField(
+        label=_("Marriage: last name of the other spouse"),
+        max_length=150,
+        required=False,
+        validators=[validate_person_name],
+    )
+    spouse_first_names = forms.CharField(
+        label=_("Marriage: first names of the other spouse"),
+        max_length=200,
+        required=False,
+        validators=[validate_person_name],
+    )
+    parent1_name = forms.CharField(
+        label=_("First parent: last name and first names"),
+        max_length=250,
+        required=False,
+        validators=[validate_person_name],
+        help_text=_("Required for a full copy or an extract with parentage."),
+    )
+    parent2_name = forms.CharField(
+        label=_("Second parent: last name and first names (if any)"),
+        max_length=250,
+        required=False,
+        validators=[validate_person_name],
+    )
+    death_date = forms.DateField(
+        label=_("If the person named in the act has died: date of death (optional)"),
+        required=False,
+        widget=date_input(),
+        help_text=_("An act becomes open to anyone 25 years after the death of its person."),
+    )
+
+    def clean_event_date(self):
+        return _check_past_date(self.cleaned_data["event_date"], event=True)
+
+    def clean_death_date(self):
+        death_date = self.cleaned_data.get("death_date")
+        return _check_past_date(death_date, event=False) if death_date else death_date
+
+    def clean(self):
+        cleaned = super().clean()
+        act_type, document = cleaned.get("act_type"), cleaned.get("document")
+        if act_type and document and not rules.document_exists(act_type, document):
+            self.add_error(
+                "document",
+                _("A death act is delivered only as a full copy or a multilingual extract."),
+            )
+        self._check_place(cleaned)
+        self._check_entitlement(cleaned)
+        if cleaned.get("relation") == Relation.PROFESSIONAL and not cleaned.get(
+            "professional_reference"
+        ):
+            self.add_error(
+                "professional_reference",
+                _("Give your office and your client: only a professional entitled by law may ask."),
+            )
+        if act_type == ActType.MARRIAGE:
+            for name in ("spouse_last_name", "spouse_first_names"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Required for a marriage act."))
+        if (
+            document in rules.DOCUMENTS_NEEDING_PARENTS
+            and not cleaned.get("parent1_name")
+            and "parent1_name" not in self.errors
+        ):
+            self.add_error(
+                "parent1_name",
+                _("Required for a full copy or an extract with parentage: it finds the act."),
+            )
+        event_date, death_date = cleaned.get("event_date"), cleaned.get("death_date")
+        if (
+            act_type == ActType.BIRTH
+            and event_date
+            and death_date
+            and death_date < event_date
+            and "death_date" not in self.errors
+        ):
+            self.add_error("death_date", _("The date of death is before the date of birth."))
+        return cleaned
+
+    def _check_place(self, cleaned):
+        place, act_type = cleaned.get("place"), cleaned.get("act_type")
+        if not place or not act_type or rules.is_competent(place, act_type):
+            return
+        name = commune_name()
+        if place == Place.ABROAD:
+            self.add_error(
+                "place",
+                ValidationError(
+                    format_html(
+                        '{} <a href="{}">{}</a> {}',
+                        _(
+                            "The acts of French people born, married or deceased abroad are "
+                            "kept by the Service central d'état civil in Nantes, not by the "
+                            "town hall. Ask it online:"
+                        ),
+                        rules.SCEC_URL,
+                        _("request a civil-status act from the Service central d'état civil"),
+                        _("or by post: %(address)s.") % {"address": rules.SCEC_ADDRESS},
+                    ),
+                    code="abroad",
+                ),
+            )
+        elif place == Place.LAST_DOMICILE:
+            self.add_error(
+                "place",
+                _(
+                    "Only a death act is also kept by the commune of the last home. For a "
+                    "birth or a marriage, ask the town hall of the commune where it took place."
+                ),
+            )
+        else:
+            other = cleaned.get("other_commune") or _("the commune where it took place")
+            message = _(
+                "%(here)s keeps only the acts of events that took place here: ask the town "
+                "hall of %(other)s, which keeps this act. A request sent here would be refused."
+            ) % {"here": name, "other": other}
+            if act_type == ActType.DEATH:
+                message = f"{message} " + str(
+                    _(
+                        "For a death, you may also ask the town hall of the deceased's last "
+                        "home, where the act is transcribed."
+                    )
+                )
+            self.add_error("place", message)
+
+    def _check_entitlement(self, cleaned):
+        needed = ("act_type", "document", "relation", "event_date")
+        if any(not cleaned.get(name) for name in needed):
+            return
+        if rules.is_entitled(
+            cleaned["act_type"],
+            cleaned["document"],
+            cleaned["relation"],
+            cleaned["event_date"],
+            timezone.localdate(),
+            cleaned.get("death_date"),
+        ):
+            return
+        self.add_error(
+            "relation",
+            _(
+                "The law does not allow you to obtain this document: a full copy, an extract "
+                "with parentage or a multilingual extract of a birth or marriage act is "
+                "delivered only to the person named in it, their spouse or PACS partner, "
+                "their ascendants or descendants, their legal representative, or a notary or "
+                "lawyer (décret n° 2017-890, art. 30 and 31), unless the act is more than 75 "
+                "years old. You may ask for an extract without parentage, which anyone may "
+                "obtain."
+            ),
+        )
+
+
+def _check_past_date(value, *, event: bool):
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError(
+            _("The date of the event cannot be after today.")
+            if event
+            else _("The date of death cannot be after today."),
+            code="future",
+        )
+    if value.year < rules.FIRST_REGISTER_YEAR:
+        raise ValidationError(
+            _(
+                "Civil-status registers start in 1792; older parish registers are kept by "
+                "the departmental archives."
+            ),
+            code="too_old",
+        )
+    return value
+
+
+class DeliveryForm(forms.Form):
+    template_name = "ecommune_civil_status/forms/delivery.html"
+
+    copies = forms.IntegerField(
+        label=_("Number of copies"), min_value=1, max_value=rules.MAX_COPIES, initial=1
+    )
+    reason = forms.CharField(
+        label=_("Reason for the request (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("Such as: passport, marriage file, pension."),
+    )
+    recipient = forms.CharField(
+        label=_("Send to (name on the letter box)"), max_length=200, validators=[]
+    )
+    street_address = forms.CharField(label=_("Number and street"), max_length=255)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10)
+    city = forms.CharField(label=_("City"), max_length=120)
+    country = forms.CharField(label=_("Country"), max_length=80, initial="France")
+
+    autocomplete = {
+        "recipient": "name",
+        "street_address": "street-address",
+        "postal_code": "postal-code",
+        "city": "address-level2",
+        "country": "country-name",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, token in self.autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = token
+
+    def clean(self):
+        cleaned = super().clean()
+        country = (cleaned.get("country") or "").strip().lower()
+        code = (cleaned.get("postal_code") or "").strip()
+        if country in {"france", "fr"} and code and not re.fullmatch(r"\d{5}", code):
+            self.add_error("postal_code", _("A French postal code has 5 digits, such as 44000."))
+        return cleaned

@@ -1,0 +1,65 @@
+"""Fixtures: a commune with a passport counter open on weekdays, and its motives."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from ecommune.appointments.models import Counter, Motive
+from ecommune.core import tenancy
+from ecommune.requests.workdays import is_working_day
+
+
+def quiet_monday(weeks_ahead: int = 2) -> datetime.date:
+    """A Monday at least ``weeks_ahead`` weeks away whose whole week has no public holiday."""
+    day = timezone.localdate() + datetime.timedelta(weeks=weeks_ahead)
+    day += datetime.timedelta(days=(7 - day.weekday()) % 7)
+    while not all(is_working_day(day + datetime.timedelta(days=i)) for i in range(5)):
+        day += datetime.timedelta(weeks=1)
+    return day
+
+
+def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
+    )
+
+
+@pytest.fixture
+def counter(commune):
+    """Open Monday–Friday 8:30–12:00 (2 agents) and 13:30–17:00 (1 agent), 15-minute slots."""
+    with tenancy.using(commune):
+        counter = Counter.objects.create(name="Passeports", location="Bureau 3")
+        counter.add_weekly_opening(
+            [0, 1, 2, 3, 4], datetime.time(8, 30), datetime.time(12), agents=2
+        )
+        counter.add_weekly_opening([0, 1, 2, 3, 4], datetime.time(13, 30), datetime.time(17))
+    return counter
+
+
+@pytest.fixture
+def passport(commune, counter):
+    with tenancy.using(commune):
+        motive = Motive.objects.create(
+            name="Dépôt de passeport",
+            slug="passeport",
+            duration_minutes=30,
+            max_people=3,
+            requires_ants_number=True,
+            instructions="Photo d'identité, justificatif de domicile.",
+        )
+        motive.counters.add(counter)
+    return motive
+
+
+@pytest.fixture
+def civil(commune, counter):
+    with tenancy.using(commune):
+        motive = Motive.objects.create(name="Retrait d'acte", slug="acte", duration_minutes=15)
+        motive.counters.add(counter)
+    return motive
+
+
+@pytest.fixture
+def monday():
+    return quiet_monday()
