@@ -10,7 +10,7 @@ PYTHON_NEW ?= $(shell for p in python3.12 python3.13 $(wildcard $(HOME)/.pyenv/v
 	$$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 VENV_NEW ?= .venv-django6
 
-.PHONY: demo test lint test-sqlite test-postgres test-django6 system-packages oidc-provider bench clean messages
+.PHONY: demo test lint test-sqlite test-postgres test-django6 system-packages oidc-provider vnu bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed-base
 	$(BIN)/ecommune demo --dir .demo --port $(PORT)
 
-## Debian packages the tests need: Chromium for the browser tests, gettext for the catalogue.
+## Debian packages the tests need: Chromium for the browser tests, gettext for the catalogue,
+## Java for the Nu HTML checker.
 system-packages:
-	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v java >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext default-jre-headless >/dev/null; \
 	fi
 
 ## The OpenID provider the FranceConnect tests start (npm oidc-provider, pinned by
@@ -44,6 +45,17 @@ oidc-provider:
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(OIDC_PROVIDER_INSTALLED); \
 	else echo "== npm not found: the FranceConnect tests will be skipped =="; fi
 
+## The Nu HTML checker (npm vnu-jar, pinned by tests/vnu/package-lock.json) that tests/vnu
+## runs on the machine's Java; without npm or Java those tests are skipped.
+VNU_INSTALLED := tests/vnu/node_modules/.package-lock.json
+$(VNU_INSTALLED): tests/vnu/package-lock.json
+	cd tests/vnu && npm ci --no-audit --no-fund --loglevel=error
+
+vnu:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(VNU_INSTALLED); \
+	else echo "== npm not found: the HTML validity tests will be skipped =="; fi
+	@command -v java >/dev/null || echo "== java not found: the HTML validity tests will be skipped =="
+
 ## make test: quality gates, then the whole suite on SQLite and on PostgreSQL (Django 5.2 LTS),
 ## then on PostgreSQL with the newest Django the kit supports (6.x, Python >= 3.12) when one is found
 ## (without the browser tests, which the two runs before already make in Chromium).
@@ -55,11 +67,11 @@ lint: $(VENV)/.installed-dev system-packages
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
 	$(BIN)/python scripts/check_catalogue.py
 
-test-sqlite: $(VENV)/.installed-dev system-packages oidc-provider
+test-sqlite: $(VENV)/.installed-dev system-packages oidc-provider vnu
 	@echo "== test suite on SQLite =="
 	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.installed-dev system-packages oidc-provider
+test-postgres: $(VENV)/.installed-dev system-packages oidc-provider vnu
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -69,7 +81,7 @@ $(VENV_NEW)/.installed-dev: pyproject.toml
 	$(VENV_NEW)/bin/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-test-django6: system-packages oidc-provider
+test-django6: system-packages oidc-provider vnu
 	@if [ -z "$(PYTHON_NEW)" ]; then \
 		echo "== no Python >= 3.12 here: the Django 6 run is left out =="; \
 	else \

@@ -25,6 +25,9 @@ def run(*args, cwd=PACKAGE):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
+        # makemessages runs in src/ecommune: without this, the folder `payments` there
+        # would shadow the django-payments library.
+        "PYTHONSAFEPATH": "1",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     }
     return subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True, text=True)

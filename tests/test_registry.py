@@ -104,3 +104,14 @@ def test_the_service_catalogue_lists_registered_services(commune, registered_ser
     assert page.status_code == 200
     assert "Actes d’état civil (test)".encode() in page.content
     assert commune.name.encode() in page.content
+
+
+def test_a_request_names_one_registered_service(registered_service):
+    """The validator takes a single slug as well as a list (it used to iterate its letters)."""
+    from ecommune.core.registry import RegisteredServiceValidator
+
+    validate = RegisteredServiceValidator()
+    validate("test-civil-status")
+    validate(["test-civil-status"])
+    with pytest.raises(ValidationError):
+        validate("no-such-service")

@@ -65,3 +65,16 @@ def test_pages_carry_a_strict_content_security_policy(client, commune):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe" not in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_admin_alone_may_use_inline_styles(client, commune, admin_user):
+    """Wagtail's admin sets inline styles; the public pages keep the strict policy."""
+    from ecommune.testing.otp import verify_session
+
+    client.force_login(admin_user)
+    verify_session(client, admin_user)
+    admin_policy = client.get("/admin/")["Content-Security-Policy"]
+    style_src = next(part for part in admin_policy.split(";") if "style-src" in part)
+    assert "'unsafe-inline'" in style_src
+    assert "unsafe" not in next(p for p in admin_policy.split(";") if "script-src" in p)
+    assert "unsafe" not in client.get("/")["Content-Security-Policy"]

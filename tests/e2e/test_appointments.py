@@ -160,3 +160,58 @@ def test_the_agent_sees_the_appointment_in_the_day_view(live_server, page_at, tm
     page.get_by_role("link", name="Version imprimable").click()
     assert "7A2B9C4D1E" in page.content()
     page.screenshot(path=str(SCREENSHOTS / "commune-rdv-agent-print.png"), full_page=True)
+
+
+@pytest.mark.parametrize("theme", ["commune", "dsfr"])
+def test_the_home_page_shows_the_wait_and_the_next_appointment(
+    live_server, page_at, tmp_path, theme
+):
+    from django.core.cache import cache
+
+    from ecommune.core.models import Commune
+
+    seed_demo(tmp_path / "credentials.json")
+    cache.clear()
+    Commune.unscoped.update(theme=theme)
+    counter = Counter.unscoped.get(name="Accueil État civil")
+    queue.set_desk_open(Desk.unscoped.get(counter=counter), True)
+    for _ in range(2):
+        queue.take_ticket(counter)
+    for width in (360, 1280):
+        page = page_at(width)
+        page.goto(live_server.url + "/")
+        block = page.locator(".ec-home-counters")
+        assert "Accueil État civil" in block.inner_text()
+        assert "environ 20 min" in block.inner_text()
+        when = block.locator(".ec-next-slot__when").inner_text()
+        assert re.fullmatch(
+            r"(lundi|mardi|mercredi|jeudi|vendredi|samedi) \d{1,2} \w+ à \d{1,2}\s+h\s+\d{2}", when
+        ), when
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{theme}-home-rdv-{width}.png"), full_page=True)
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("link", name="Prendre rendez-vous").click()
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.url.endswith("/rendez-vous/")
+
+
+def test_the_kiosk_takes_a_ticket_with_an_sms_opt_in(live_server, page_at, tmp_path):
+    seed_demo(tmp_path / "credentials.json")
+    counter = Counter.unscoped.get(name="Accueil État civil")
+    page = page_at(1280)
+    page.goto(live_server.url + f"/file-attente/borne/{counter.pk}/")
+    page.get_by_label("Mobile (facultatif)").fill("01 40 00 00 00")
+    page.get_by_role("button", name="Prendre un ticket").click()
+    assert "n'est pas un numéro de portable" in page.locator("#id_phone_error").inner_text()
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    page.get_by_label("Mobile (facultatif)").fill("06 12 34 56 78")
+    page.get_by_role("button", name="Prendre un ticket").click()
+    assert page.locator(".ec-ticket-number").inner_text() == "1"
+    assert "Nous enverrons un SMS au 06 12 34 56 78" in page.content()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "commune-rdv-kiosk-1280.png"), full_page=True)
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)

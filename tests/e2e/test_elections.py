@@ -50,6 +50,9 @@ def test_a_resident_registers_on_the_electoral_roll(
     seed_demo(tmp_path / "credentials.json")
     commune = Commune.unscoped.get(name="Saint-Ébrard-sur-Loire")
     with tenancy.using(commune):
+        # The demo's own election (core.demo._elections) moves with the date: this test
+        # announces its own, alone.
+        Election.objects.all().delete()
         election = Election.objects.create(
             name="élections municipales partielles",
             kind="municipal",
@@ -136,3 +139,86 @@ def test_a_resident_registers_on_the_electoral_roll(
     assert re.fullmatch(r"EC-\d{4}-[0-9A-Z]{5}", page.locator(".ec-reference").inner_text())
     assert "5 jours" in page.locator("main").inner_text()
     check(page, "acknowledgment")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_signed_in_resident_reuses_the_documents_of_their_space(
+    live_server, page_at, tmp_path, settings, javascript
+):
+    """The proofs already in the resident's space are offered as radio buttons under each
+    file field (no script needed), pass axe-core at 360 px, and file the request."""
+    from django.conf import settings as django_settings
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from ecommune.core.demo import RESIDENT_EMAIL
+    from ecommune.requests.documents import store_document
+    from ecommune.requests.models import Request
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    seed_demo(tmp_path / "credentials.json")
+    commune = Commune.unscoped.get(name="Saint-Ébrard-sur-Loire")
+    resident = get_user_model().objects.get(email=RESIDENT_EMAIL)
+    for kind, name, extra in (("identity", "cni.pdf", b""), ("proof_of_address", "edf.pdf", b"1")):
+        store_document(
+            uploaded=SimpleUploadedFile(name, PDF + extra, "application/pdf"),
+            kind=kind,
+            commune=commune,
+            owner=resident,
+        )
+    session = Client()
+    session.force_login(resident)
+    page = page_at(360, java_script_enabled=javascript)
+    page.context_javascript = javascript
+    page.context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": session.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(live_server.url + "/demarches/elections/")
+    page.get_by_role("button", name="Suivant").click()  # the account's name and email
+    page.get_by_label("Citoyen français", exact=True).check()
+    page.get_by_label("Toutes les élections (liste générale, citoyens français)").check()
+    page.get_by_label("Féminin").check()
+    page.get_by_label("Nom de naissance").fill("Lefebvre")
+    page.get_by_label("Prénoms (tous").fill("Marie")
+    page.get_by_label("Date de naissance").fill("1985-02-03")
+    page.get_by_label("Lieu de naissance (commune)").fill("Nantes")
+    page.get_by_label("Département ou pays de naissance").fill("Loire-Atlantique (44)")
+    page.get_by_role("button", name="Suivant").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Votre attache avec la commune"
+    page.get_by_label("J’habite dans la commune").check()
+    page.get_by_label("Numéro et voie").fill("4 rue des Tilleuls")
+    page.get_by_label("Code postal").fill("44990")
+    page.get_by_label("Commune :", exact=True).fill("Saint-Ébrard-sur-Loire")
+    page.get_by_label("Date de ce justificatif").fill(
+        (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    )
+    page.get_by_label("Justificatif d'identité :", exact=True).select_option("id_card")
+    page.get_by_label("Valable jusqu’au").fill("2030-01-01")
+    page.get_by_label(re.compile(r"cni\.pdf, ")).check()
+    page.get_by_label(re.compile(r"edf\.pdf, ")).check()
+    check(page, "attachment-reuse")
+    page.get_by_role("button", name="Suivant").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Vérifier et envoyer"
+    page.get_by_label("Je certifie l'exactitude des informations données.").check()
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Votre demande a bien été reçue"
+    filed = Request.unscoped.get(service="elections")
+    assert sorted(filed.documents.values_list("original_name", flat=True)) == [
+        "cni.pdf",
+        "edf.pdf",
+    ]

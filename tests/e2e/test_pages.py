@@ -23,6 +23,8 @@ PAGES = {
     "life-event": "/evenements-de-vie/elections/",
     "news-index": "/actualites/",
     "news": "/actualites/inscriptions-scolaires-rentree/",
+    "event": "/actualites/fete-de-la-loire/",
+    "contact": "/contact/",
     "legal-notice": "/mentions-legales/",
     "personal-data": "/donnees-personnelles/",
     "accessibility": "/accessibilite/",

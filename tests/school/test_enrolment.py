@@ -293,3 +293,27 @@ def test_an_agent_of_another_service_cannot_enter(client, commune, schools):
     refused = agent_client.get("/admin/ecoles/")
     # Wagtail turns the refusal into a redirect to the dashboard with a message.
     assert refused.status_code == 302 and refused["Location"] == "/admin/"
+
+
+def test_the_other_guardian_follows_the_enrolment_and_no_one_else(
+    client,
+    commune,
+    schools,
+    private_storage,  # noqa: F811
+):
+    from ecommune.services.school import households
+
+    parent = UserFactory(email="camille@example.org")
+    client.force_login(parent)
+    enrolment = file_enrolment(client, schools)
+    page = f"/demarches/demande/{enrolment.request.reference}/"
+    assert client.get(page).status_code == 200
+    household = households.household_of(parent, commune)
+    invitation = households.invite_guardian(household, email="paul@example.org", invited_by=parent)
+    other = UserFactory(email="paul@example.org")
+    households.accept_invitation(invitation.token, other)
+    client.force_login(other)
+    assert client.get(page).status_code == 200
+    assert enrolment.request.reference in client.get("/demarches/mes-demandes/").content.decode()
+    client.force_login(UserFactory(email="eve@example.org"))
+    assert client.get(page).status_code == 404

@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ecommune.accounts.audit import audit
 from ecommune.appointments import queue, services
 from ecommune.appointments.forms import AgentBookingForm, ClosePeriodForm
+from ecommune.appointments.home import forget_next_slot
 from ecommune.appointments.models import (
     AntsNumber,
     Booking,
@@ -183,6 +185,8 @@ class BookOnBehalfView(AdminPage):
                     ants_numbers=data["ants_numbers"],
                     user=_account_for(data["email"]),
                     by_agent=True,
+                    channel=data["channel"],
+                    agent=request.user,
                 )
             except services.BookingError as error:
                 field = error.field
@@ -190,6 +194,13 @@ class BookOnBehalfView(AdminPage):
                     field = form.ants_field_for(getattr(error, "number", ""))
                 form.add_error(field if field in form.fields else None, error.message)
             else:
+                audit(
+                    request,
+                    "appointment.booked_for_caller",
+                    booking,
+                    f"{booking.reference} ({booking.get_channel_display()})",
+                    commune=booking.commune,
+                )
                 messages.success(
                     request,
                     _("Appointment %(reference)s booked for %(name)s.")
@@ -204,12 +215,17 @@ class BookOnBehalfView(AdminPage):
 
 
 def _account_for(email):
-    """The resident's account, when the caller has one: the booking joins their history."""
+    """The resident's account when the caller has one with this address, verified (an
+    unverified address proves nothing): the booking joins their history."""
     if not email:
         return None
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(email__iexact=email).first()
+    return (
+        get_user_model()
+        .objects.filter(email__iexact=email, is_active=True, email_verified_at__isnull=False)
+        .first()
+    )
 
 
 class ClosePeriodView(AdminPage):
@@ -248,6 +264,7 @@ def close_period(counter, starts_on, ends_on, reason) -> tuple[int, int]:
     its motive (the resident gets the "moved" email and .ics); cancel with notice when no
     slot is free in the booking window."""
     Closure.objects.create(counter=counter, starts_on=starts_on, ends_on=ends_on, reason=reason)
+    forget_next_slot(counter.commune_id)
     start, end = _bounds(starts_on, (ends_on - starts_on).days + 1)
     moved = cancelled = 0
     bookings = Booking.objects.filter(

@@ -3,12 +3,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from ecommune.accounts.validators import validate_french_mobile
 from ecommune.appointments.ants import validate_ants_number
 from ecommune.appointments.models import Counter, CounterOpening
+from ecommune.requests.models import Channel
 
 
 class BookingForm(forms.Form):
@@ -95,11 +97,26 @@ class BookingForm(forms.Form):
 
 
 class AgentBookingForm(BookingForm):
-    """Booking on behalf of a caller: the email is optional (no confirmation without one)."""
+    """Booking on behalf of a caller: the email is optional (no confirmation without one);
+    the channel goes into the booking, as in the request engine's history."""
+
+    channel = forms.ChoiceField(
+        label=_("Contact through"),
+        choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.COUNTER, Channel.COUNTER.label)],
+        initial=Channel.PHONE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_channel(self):
+        return self.cleaned_data.get("channel") or Channel.PHONE
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, email_required=False, **kwargs)
-        self.fields["email"].help_text = _("Leave empty if the caller has none.")
+        self.fields["email"].help_text = _(
+            "Leave empty if the caller has none. A verified account with this address "
+            "gets the appointment in its history."
+        )
 
 
 class ClosePeriodForm(forms.Form):
@@ -107,9 +124,11 @@ class ClosePeriodForm(forms.Form):
 
     counter = forms.ModelChoiceField(label=_("Counter"), queryset=Counter.objects.none())
     starts_on = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("First day"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Last day"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
     def __init__(self, *args, **kwargs):
@@ -139,14 +158,15 @@ class TicketForm(forms.Form):
         return phone
 
 
+# Weekday names are lower case in French mid-sentence; a checkbox label starts a line.
 WEEKDAYS = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-    (5, _("Saturday")),
-    (6, _("Sunday")),
+    (0, capfirst(_("Monday"))),
+    (1, capfirst(_("Tuesday"))),
+    (2, capfirst(_("Wednesday"))),
+    (3, capfirst(_("Thursday"))),
+    (4, capfirst(_("Friday"))),
+    (5, capfirst(_("Saturday"))),
+    (6, capfirst(_("Sunday"))),
 ]
 
 

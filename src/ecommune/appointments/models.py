@@ -19,6 +19,7 @@ from schedule.models import Calendar, Event, Rule
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from ecommune.core.tenancy import CommuneOwned
+from ecommune.requests.models import Channel
 
 
 def _new_token() -> str:
@@ -259,6 +260,19 @@ class Booking(CommuneOwned):
         _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED
     )
     booked_by_agent = models.BooleanField(_("booked by an agent"), default=False)
+    # How the resident reached the town hall, as in the request engine's history (web,
+    # phone, counter), and the agent who booked on their behalf.
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    booked_by = models.ForeignKey(
+        "ecommune_accounts.User",
+        verbose_name=_("booked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Every signed link carries this number; using a link bumps it, so a link works once.
     link_version = models.PositiveIntegerField(default=0, editable=False)
     # iCalendar SEQUENCE: each change sends a newer version of the same event.
@@ -329,6 +343,21 @@ class AppointmentSettings(BaseSiteSetting):
             "A resident who missed this many appointments in 30 days is asked to call the "
             "town hall instead. 0 turns the rule off."
         ),
+    )
+
+    ants_api_url = models.URLField(
+        _("ANTS appointment API address"),
+        blank=True,
+        help_text=_(
+            "Optional: the ANTS anti-duplicate API (API rendez-vous), which says whether a "
+            "pre-demand number may still be booked. Empty: the local check only."
+        ),
+    )
+    ants_api_token = models.CharField(
+        _("ANTS appointment API key"),
+        max_length=200,
+        blank=True,
+        help_text=_("The key ANTS gave for this API (sent in the x-rdv-opt-auth-token header)."),
     )
 
     class Meta:

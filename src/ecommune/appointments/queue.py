@@ -16,7 +16,7 @@ import math
 import statistics
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from ecommune.appointments.models import Desk, QueueTicket, TicketStatus
@@ -51,25 +51,30 @@ def take_ticket(counter, phone: str = "") -> QueueTicket:
     raise RuntimeError("Could not number a ticket")
 
 
-def typical_service_minutes(counter, now=None) -> float:
-    now = now or timezone.now()
-    durations = [
-        (finished - called).total_seconds() / 60
-        for called, finished in QueueTicket.unscoped.filter(
-            counter=counter,
-            day=timezone.localdate(now),
-            status=TicketStatus.DONE,
-            called_at__isnull=False,
-            finished_at__isnull=False,
-        )
-        .order_by("-finished_at")
-        .values_list("called_at", "finished_at")[:SAMPLES]
-    ]
+def _blend(durations: list[float]) -> float:
     if not durations:
         return DEFAULT_SERVICE_MINUTES
     median = statistics.median(durations)
     weight = min(len(durations), FULL_CONFIDENCE) / FULL_CONFIDENCE
     return weight * median + (1 - weight) * DEFAULT_SERVICE_MINUTES
+
+
+def typical_service_minutes(counter, now=None) -> float:
+    now = now or timezone.now()
+    return _blend(
+        [
+            (finished - called).total_seconds() / 60
+            for called, finished in QueueTicket.unscoped.filter(
+                counter=counter,
+                day=timezone.localdate(now),
+                status=TicketStatus.DONE,
+                called_at__isnull=False,
+                finished_at__isnull=False,
+            )
+            .order_by("-finished_at")
+            .values_list("called_at", "finished_at")[:SAMPLES]
+        ]
+    )
 
 
 def estimated_wait(people_ahead: int, open_desks: int, service_minutes: float) -> int | None:
@@ -82,27 +87,66 @@ def estimated_wait(people_ahead: int, open_desks: int, service_minutes: float) -
     return int(math.ceil(minutes / 5) * 5)
 
 
+def counter_statuses(counters, now=None) -> list[dict]:
+    """The public figures of several counters in four queries, whatever their number: the
+    home page, the overview, the JSON endpoint and the widget show the same estimate."""
+    counters = list(counters)
+    if not counters:
+        return []
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    ids = [counter.pk for counter in counters]
+    tickets = QueueTicket.unscoped.filter(counter_id__in=ids, day=today)
+    waiting = dict(
+        tickets.filter(status=TicketStatus.WAITING)
+        .values("counter_id")
+        .annotate(n=Count("pk"))
+        .values_list("counter_id", "n")
+    )
+    open_desks = dict(
+        Desk.unscoped.filter(counter_id__in=ids, is_open=True)
+        .values("counter_id")
+        .annotate(n=Count("pk"))
+        .values_list("counter_id", "n")
+    )
+    durations: dict[int, list[float]] = {}
+    called: dict[int, list[dict]] = {}
+    # Today's served and called tickets: a few hundred rows at most per counter and day.
+    for counter_id, status, number, desk, called_at, finished_at in (
+        tickets.filter(status__in=[TicketStatus.DONE, TicketStatus.CALLED])
+        .order_by("-finished_at", "-called_at")
+        .values_list("counter_id", "status", "number", "desk__name", "called_at", "finished_at")
+    ):
+        if status == TicketStatus.DONE and called_at and finished_at:
+            samples = durations.setdefault(counter_id, [])
+            if len(samples) < SAMPLES:
+                samples.append((finished_at - called_at).total_seconds() / 60)
+        elif status == TicketStatus.CALLED:
+            called.setdefault(counter_id, []).append(
+                {"number": number, "desk": desk or "", "at": called_at}
+            )
+    statuses = []
+    for counter in counters:
+        service = _blend(durations.get(counter.pk, []))
+        latest = sorted(called.get(counter.pk, []), key=lambda c: c["at"] or now, reverse=True)[:5]
+        statuses.append(
+            {
+                "counter": counter,
+                "waiting": waiting.get(counter.pk, 0),
+                "open_desks": open_desks.get(counter.pk, 0),
+                "service_minutes": round(service, 1),
+                "wait_minutes": estimated_wait(
+                    waiting.get(counter.pk, 0), open_desks.get(counter.pk, 0), service
+                ),
+                "called": [{"number": c["number"], "desk": c["desk"]} for c in latest],
+            }
+        )
+    return statuses
+
+
 def counter_status(counter, now=None) -> dict:
     """The public figures of one counter."""
-    today = timezone.localdate(now)
-    tickets = QueueTicket.unscoped.filter(counter=counter, day=today)
-    waiting = tickets.filter(status=TicketStatus.WAITING).count()
-    open_desks = Desk.unscoped.filter(counter=counter, is_open=True).count()
-    service = typical_service_minutes(counter, now)
-    called = list(
-        tickets.filter(status=TicketStatus.CALLED)
-        .select_related("desk")
-        .order_by("-called_at")
-        .values_list("number", "desk__name")[:5]
-    )
-    return {
-        "counter": counter,
-        "waiting": waiting,
-        "open_desks": open_desks,
-        "service_minutes": round(service, 1),
-        "wait_minutes": estimated_wait(waiting, open_desks, service),
-        "called": [{"number": n, "desk": d or ""} for n, d in called],
-    }
+    return counter_statuses([counter], now)[0]
 
 
 def ticket_status(ticket) -> dict:

@@ -26,7 +26,7 @@ def _commune(request):
 
 def overview(request):
     _commune(request)
-    statuses = [queue.counter_status(counter) for counter in Counter.objects.all()]
+    statuses = queue.counter_statuses(Counter.objects.all())
     return render(
         request,
         "ecommune_appointments/queue_overview.html",
@@ -52,12 +52,17 @@ def counter_page(request, counter_id):
 
 @require_http_methods(["GET", "POST"])
 def kiosk(request, counter_id):
-    """The town hall's tablet: one big button; the ticket shows, then the kiosk comes back."""
+    """The town hall's tablet: one big button, and a mobile number for an SMS when the turn
+    is near (optional, checked next to the field); the ticket shows, then the kiosk comes
+    back. A wrong number takes no ticket: the person corrects it or leaves it empty."""
     _commune(request)
     counter = get_object_or_404(Counter.objects.all(), pk=counter_id)
     ticket = None
-    if request.method == "POST":
-        ticket = queue.take_ticket(counter)
+    # An empty POST is the big button alone: a bound form, valid without a number.
+    form = TicketForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        ticket = queue.take_ticket(counter, form.cleaned_data["phone"])
+        form = TicketForm()
     return render(
         request,
         "ecommune_appointments/queue_kiosk.html",
@@ -65,6 +70,7 @@ def kiosk(request, counter_id):
             "status": queue.counter_status(counter),
             "ticket": ticket,
             "ticket_status": queue.ticket_status(ticket) if ticket else None,
+            "form": form,
         },
     )
 
@@ -93,7 +99,7 @@ def _public(status) -> dict:
 def data(request):
     """The figures of every counter as JSON; any site may read them (CORS open)."""
     _commune(request)
-    body = {"counters": [_public(queue.counter_status(c)) for c in Counter.objects.all()]}
+    body = {"counters": [_public(s) for s in queue.counter_statuses(Counter.objects.all())]}
     response = JsonResponse(body)
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "max-age=15"
@@ -105,7 +111,7 @@ def data(request):
 def widget(request):
     """A small page a commune may put in an ``<iframe>`` on another site."""
     _commune(request)
-    statuses = [queue.counter_status(counter) for counter in Counter.objects.all()]
+    statuses = queue.counter_statuses(Counter.objects.all())
     return render(
         request,
         "ecommune_appointments/queue_widget.html",

@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecommune.appointments import ics
+from ecommune.appointments import ants_api, ics
+from ecommune.appointments.home import forget_next_slot
 from ecommune.appointments.models import (
     AntsNumber,
     AppointmentSettings,
@@ -35,6 +36,7 @@ from ecommune.appointments.models import (
 from ecommune.appointments.slots import Slot, find_slot
 from ecommune.notifications.rendering import render_notification
 from ecommune.notifications.services import queue_email, queue_sms
+from ecommune.requests.models import Channel
 from ecommune.requests.notify import public_url
 
 LINK_SALT = "ecommune.appointments.link"
@@ -154,6 +156,28 @@ def _claim_ants_numbers(booking: Booking, numbers: list[str], now) -> None:
             raise error from None
 
 
+def _check_with_ants(commune, numbers: list[str]) -> None:
+    """Refuse a number ANTS says cannot be booked (outside any transaction: a network call)."""
+    if not numbers:
+        return
+    for refused in ants_api.refused_numbers(settings_for(commune), numbers):
+        if refused.status == ants_api.CONSUMED:
+            message = _(
+                "The pre-demand number %(number)s was already used: ANTS has received "
+                "that request. Check the number on your receipt."
+            )
+        else:
+            message = _(
+                "ANTS does not accept the pre-demand number %(number)s for an appointment: "
+                "check it on your receipt or make a new pre-demand."
+            )
+        error = BookingError(
+            message % {"number": refused.number}, field="ants_numbers", code="ants_refused"
+        )
+        error.number = refused.number
+        raise error
+
+
 def book(
     *,
     motive,
@@ -167,11 +191,15 @@ def book(
     ants_numbers: list[str] | None = None,
     user=None,
     by_agent: bool = False,
+    channel: str = Channel.WEB,
+    agent=None,
     now=None,
 ) -> Booking:
     """Book ``motive`` at a counter and time; raises BookingError (SlotUnavailable when taken).
 
-    The confirmation email (with its .ics) is queued in the same transaction.
+    ``channel`` says how the resident reached the town hall (an agent books for a caller on
+    the phone or at the counter) and ``agent`` who booked. The confirmation email (with its
+    .ics) is queued in the same transaction; ANTS, when set up, is asked before it.
     """
     commune = motive.commune
     now = now or timezone.now()
@@ -189,6 +217,7 @@ def book(
     if not by_agent:
         check_no_show_rule(commune, email, now)
     notice = datetime.timedelta(0) if by_agent else booking_window(commune, now)[2]
+    _check_with_ants(commune, ants_numbers)
     with transaction.atomic():
         slot = find_slot(motive, counter_id, start, now=now, min_notice=notice)
         if slot is None:
@@ -207,6 +236,8 @@ def book(
             phone=phone.strip(),
             user=user if user is not None and user.is_authenticated else None,
             booked_by_agent=by_agent,
+            channel=channel,
+            booked_by=agent if agent is not None and agent.is_authenticated else None,
         )
         for _attempt in range(5):
             booking.reference = _new_reference()
@@ -218,6 +249,7 @@ def book(
                 continue
         _claim_ants_numbers(booking, ants_numbers, now)
         send_confirmation(booking, "appointment.booked")
+        forget_next_slot(commune.pk)
     return booking
 
 
@@ -242,6 +274,7 @@ def move(booking: Booking, counter_id: int, start: datetime.datetime, *, now=Non
         locked.reminder_sent_at = None
         locked.save()
         send_confirmation(locked, "appointment.moved")
+        forget_next_slot(locked.commune_id)
     return locked
 
 
@@ -257,6 +290,7 @@ def cancel(booking: Booking, *, notify_resident: bool = True) -> Booking:
         locked.link_version += 1
         locked.save()
         AntsNumber.objects.filter(booking=locked).update(active=False)
+        forget_next_slot(locked.commune_id)
         if notify_resident:
             send_confirmation(locked, "appointment.cancelled", cancelled=True)
     return locked

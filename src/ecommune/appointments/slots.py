@@ -120,29 +120,17 @@ def unit_capacities(counters, start: datetime.datetime, end: datetime.datetime, 
     return capacity
 
 
-def free_slots(
-    motive,
-    first: datetime.date,
-    last: datetime.date,
-    *,
-    counters=None,
-    now: datetime.datetime | None = None,
-    min_notice: datetime.timedelta = datetime.timedelta(0),
-    include_full: bool = False,
-) -> list[Slot]:
-    """The slots of ``motive`` from ``first`` to ``last`` (days included), soonest first.
-
-    Slots starting before ``now + min_notice`` are left out. ``include_full`` keeps
-    the slots with no place left (an agent's view).
-    """
-    counters = list(counters if counters is not None else motive.counters.all())
-    if not counters:
-        return []
+def _bounds(first: datetime.date, last: datetime.date):
     tz = timezone.get_current_timezone()
-    now = now or timezone.now()
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    earliest = _epoch(now + min_notice)
+    return start, end
+
+
+def availability(counters, first: datetime.date, last: datetime.date):
+    """For the counters from ``first`` to ``last``: per counter id, each open unit's capacity,
+    and the places taken per (counter id, unit); a fixed number of queries."""
+    start, end = _bounds(first, last)
     commune = counters[0].commune if counters[0].commune_id else None
     closed = closed_days(commune, counters, first, last)
     capacity = unit_capacities(counters, start, end, closed)
@@ -152,6 +140,12 @@ def free_slots(
             counter__in=counters, start__gte=start, start__lt=end, booked__gt=0
         ).values_list("counter_id", "start", "booked")
     }
+    return capacity, taken
+
+
+def _slots_of(motive, counters, capacity, taken, earliest: int, include_full: bool, first=False):
+    """The motive's slots from the availability; only the soonest per counter if ``first``."""
+    tz = timezone.get_current_timezone()
     slots = []
     for counter in counters:
         step = 60 * max(1, counter.slot_minutes)
@@ -176,8 +170,61 @@ def free_slots(
                     unit_capacities=tuple(caps[s] for s in starts),
                 )
             )
+            if first:
+                break
     slots.sort(key=lambda slot: (slot.start, slot.counter.name))
     return slots
+
+
+def free_slots(
+    motive,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    counters=None,
+    now: datetime.datetime | None = None,
+    min_notice: datetime.timedelta = datetime.timedelta(0),
+    include_full: bool = False,
+) -> list[Slot]:
+    """The slots of ``motive`` from ``first`` to ``last`` (days included), soonest first.
+
+    Slots starting before ``now + min_notice`` are left out. ``include_full`` keeps
+    the slots with no place left (an agent's view).
+    """
+    counters = list(counters if counters is not None else motive.counters.all())
+    if not counters:
+        return []
+    now = now or timezone.now()
+    capacity, taken = availability(counters, first, last)
+    return _slots_of(motive, counters, capacity, taken, _epoch(now + min_notice), include_full)
+
+
+def next_free_slot(
+    motives,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    now: datetime.datetime | None = None,
+    min_notice: datetime.timedelta = datetime.timedelta(0),
+) -> tuple[Slot, object] | None:
+    """The soonest free slot of any of ``motives`` (their counters prefetched) and its motive,
+    or None; the availability of all their counters is read once, so the queries do not
+    grow with motives, counters or bookings."""
+    motives = list(motives)
+    counters = list({c.pk: c for m in motives for c in m.counters.all()}.values())
+    if not counters:
+        return None
+    now = now or timezone.now()
+    capacity, taken = availability(counters, first, last)
+    earliest = _epoch(now + min_notice)
+    best = None
+    for motive in motives:
+        found = _slots_of(
+            motive, list(motive.counters.all()), capacity, taken, earliest, False, True
+        )
+        if found and (best is None or found[0].start < best[0].start):
+            best = (found[0], motive)
+    return best
 
 
 def find_slot(motive, counter_id: int, start: datetime.datetime, **options) -> Slot | None:

@@ -8,6 +8,7 @@ app_name = "ecommune_appointments"
 
 urlpatterns = [
     path("", views.motives, name="motives"),
+    path("mes-rendez-vous/", views.my_appointments, name="mine"),
     path("flux/<str:token>.ics", views.counter_feed, name="feed"),
     path("annuler/<str:token>/", views.cancel, name="cancel"),
     path("deplacer/<str:token>/", views.move, name="move"),

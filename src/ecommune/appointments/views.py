@@ -8,6 +8,7 @@ appointment, and to the resident's account; anyone else gets a 404.
 
 import datetime
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -96,6 +97,27 @@ def motives(request):
         request,
         "ecommune_appointments/motives.html",
         {"motives": Motive.objects.filter(active=True).prefetch_related("counters")},
+    )
+
+
+@login_required
+def my_appointments(request):
+    """The signed-in resident's appointments in this commune, coming ones first, each with how
+    it was booked (online, by phone, at the counter): their appointment history. The links to
+    move or cancel a coming one are fresh signed links."""
+    _commune(request)
+    bookings = list(
+        Booking.objects.filter(user=request.user)
+        .select_related("motive", "counter", "commune")
+        .order_by("-start")
+    )
+    now = timezone.now()
+    coming = [b for b in reversed(bookings) if b.start > now and b.is_active]
+    for booking in coming:
+        booking.links = services.manage_urls(booking, absolute=False)
+    past = [b for b in bookings if b not in coming]
+    return render(
+        request, "ecommune_appointments/my_appointments.html", {"coming": coming, "past": past}
     )
 
 

@@ -7,3 +7,6 @@ class CmsConfig(AppConfig):
     label = "ecommune_cms"
     verbose_name = _("Portal pages")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ecommune.cms import signals  # noqa: F401  (connects the receivers)

@@ -96,6 +96,7 @@ class HomePage(Page):
         "ecommune_cms.AccessibilityPage",
         "ecommune_cms.SitemapPage",
         "ecommune_cms.StandardPage",
+        "ecommune_cms.ContactPage",
     ]
     max_count_per_parent = 1
     template = "ecommune_cms/home_page.html"
@@ -114,6 +115,11 @@ class HomePage(Page):
         context["news"] = (
             NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[:3]
         )
+        if commune is not None:
+            from ecommune.appointments.home import home_context
+
+            # The live wait per open counter and the next free appointment.
+            context.update(home_context(commune))
         return context
 
 
@@ -122,7 +128,7 @@ class NewsIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["ecommune_cms.HomePage"]
-    subpage_types = ["ecommune_cms.NewsPage"]
+    subpage_types = ["ecommune_cms.NewsPage", "ecommune_cms.EventPage"]
     template = "ecommune_cms/news_index_page.html"
 
     class Meta:
@@ -131,6 +137,7 @@ class NewsIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["items"] = NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk")
+        context["events"] = EventPage.upcoming().child_of(self)
         return context
 
 
@@ -259,6 +266,10 @@ class ServicePage(Page):
         context["enabled"] = bool(commune and service and commune.has_service(service.slug))
         if service is not None:
             context["start_url"] = reverse("ecommune_requests:wizard", args=[service.slug])
+            # The registry's text for it (for elections, the next deadline in full), unless
+            # the page's introduction already says the same.
+            description = service.describe()
+            context["description"] = "" if description == self.intro else description
         context["related_fiches"] = fiches_by_ids(self.fiche_ids())
         return context
 
@@ -486,4 +497,91 @@ class SitemapPage(LegalPage):
             (page, children.get(page.path, [])) for page in children.get(home.path, [])
         ]
         context["home"] = home
+        return context
+
+
+class EventPage(Page):
+    """An event in the commune (a fair, a council meeting, a ceremony), listed with the news
+    while it is upcoming or under way."""
+
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(
+        _("end"), null=True, blank=True, help_text=_("Leave empty for an event without an end.")
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = RichTextField(_("description"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("start"), FieldPanel("end")], heading=_("When")),
+        FieldPanel("place"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("place"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["ecommune_cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+    template = "ecommune_cms/event_page.html"
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("An event cannot end before it starts.")})
+
+    @classmethod
+    def upcoming(cls, now=None):
+        """Published events not over yet, soonest first (an event without an end is over
+        when its day is)."""
+        now = now or timezone.now()
+        day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        return (
+            cls.objects.live()
+            .public()
+            .filter(models.Q(end__gte=now) | models.Q(end__isnull=True, start__gte=day_start))
+            .order_by("start", "pk")
+        )
+
+    @property
+    def same_day(self) -> bool:
+        return self.end is None or (
+            timezone.localtime(self.start).date() == timezone.localtime(self.end).date()
+        )
+
+
+class ContactPage(Page):
+    """« Contacter la mairie »: the town hall's address, phone and hours from the commune's
+    settings, and the way into the contact request (the engine's ``contact`` service)."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = RichTextField(_("more information"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["ecommune_cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    template = "ecommune_cms/contact_page.html"
+
+    class Meta:
+        verbose_name = _("contact page")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.urls import reverse
+
+        context = super().get_context(request, *args, **kwargs)
+        commune = getattr(request, "commune", None)
+        context["opening_days"] = commune.opening_days() if commune else []
+        context["open_now"] = commune.is_open_at(timezone.now()) if commune else False
+        if commune is not None and commune.has_service("contact"):
+            context["contact_url"] = reverse("ecommune_requests:wizard", args=["contact"])
         return context

@@ -111,6 +111,56 @@ def _child(parent, model):
     return model.objects.child_of(parent).first()
 
 
+def _add_service_pages(commune, services_index) -> list:
+    """A page for each enabled service that has none under ``services_index``."""
+    existing = set(
+        cms.ServicePage.objects.child_of(services_index).values_list("service_slug", flat=True)
+    )
+    added = []
+    for service in commune.services():
+        if service.slug in existing:
+            continue
+        who_can_ask, documents = SERVICE_TEXTS.get(service.slug, ("", ""))
+        page = cms.ServicePage(
+            title=str(service.title),
+            service_slug=service.slug,
+            intro=str(service.summary),
+            who_can_ask=_paragraph(getattr(service, "who_can_ask", None) or who_can_ask),
+            documents=_paragraph(getattr(service, "documents", None) or documents),
+        )
+        added.append(_add(services_index, page))
+    return added
+
+
+def ensure_service_pages(commune) -> list:
+    """Pages for the services the commune enabled since its portal was created; called when
+    the commune's settings are saved. Only where the portal exists: a commune set up without
+    its portal pages (a test suite) gets none. Returns the pages added."""
+    home = commune.site.root_page.specific if commune.site_id else None
+    if not isinstance(home, cms.HomePage):
+        return []
+    services_index = _child(home, cms.ServiceIndexPage)
+    if services_index is None:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        return _add_service_pages(commune, services_index)
+
+
+def _contact_page(home) -> None:
+    if _child(home, cms.ContactPage):
+        return
+    _add(
+        home,
+        cms.ContactPage(
+            title=_("Contact the town hall"),
+            slug=slugify(_("contact")),
+            intro=_(
+                "Write to the town hall online, call it or come and see us during opening hours."
+            ),
+        ),
+    )
+
+
 def ensure_portal_pages(commune) -> None:
     """Create the missing portal pages under the commune's home page."""
     home = commune.site.root_page.specific
@@ -124,27 +174,15 @@ def ensure_portal_pages(commune) -> None:
                 intro=_("Do your formalities with the town hall online, at any time."),
             ),
         )
-        existing = set(
-            cms.ServicePage.objects.child_of(services_index).values_list("service_slug", flat=True)
-        )
-        for service in commune.services():
-            if service.slug not in existing:
-                _add(
-                    services_index,
-                    cms.ServicePage(
-                        title=str(service.title),
-                        service_slug=service.slug,
-                        intro=str(service.summary),
-                        who_can_ask=_paragraph(
-                            getattr(service, "who_can_ask", None)
-                            or SERVICE_TEXTS.get(service.slug, ("", ""))[0]
-                        ),
-                        documents=_paragraph(
-                            getattr(service, "documents", None)
-                            or SERVICE_TEXTS.get(service.slug, ("", ""))[1]
-                        ),
-                    ),
-                )
+        _add_service_pages(commune, services_index)
+        if not _child(home, cms.NewsIndexPage):
+            _add(
+                home,
+                cms.NewsIndexPage(
+                    title=_("News"),
+                    intro=_("The life of the commune and of the town hall."),
+                ),
+            )
 
         events_index = _child(home, cms.LifeEventIndexPage) or _add(
             home,
@@ -207,5 +245,6 @@ def ensure_portal_pages(commune) -> None:
                     title=_("Accessibility"), contact_email=commune.contact_email
                 ),
             )
+        _contact_page(home)
         if not _child(home, cms.SitemapPage):
             _add(home, cms.SitemapPage(title=_("Site map")))

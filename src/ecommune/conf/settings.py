@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ecommune.services.civil_status",
     "ecommune.services.elections",
     "ecommune.services.school",
+    "ecommune.payments",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -203,6 +204,22 @@ else:
     EMAIL_USE_TLS = _smtp_options["use_tls"]
     EMAIL_USE_SSL = _smtp_options["use_ssl"]
     EMAIL_TIMEOUT = _smtp_options["timeout"]
+
+# Payments through django-payments with our eopayment provider (ecommune.payments).
+# The bank calls back the current commune's own domain; each commune's backend and
+# its settings (PayFiP client number...) are its own, in the admin; `dummy` by default.
+PAYMENT_MODEL = "ecommune_payments.Payment"
+
+
+def _payment_host():
+    from ecommune.payments.hosts import current_host
+
+    return current_host()
+
+
+PAYMENT_HOST = _payment_host
+PAYMENT_USES_SSL = env.bool("PAYMENT_USES_SSL", default=PRODUCTION)
+PAYMENT_VARIANTS = {"eopayment": ("ecommune.payments.provider.EopaymentProvider", {})}
 
 # SMS through django-sms: console in development, a provider backend in production.
 SMS_BACKEND = env.str(

@@ -11,6 +11,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ecommune.cms.views import robots_txt, search
+from ecommune.cms.webapp import web_app_icon, web_app_manifest
 from ecommune.core.views import commune_theme_css
 
 urlpatterns = [
@@ -21,11 +22,14 @@ urlpatterns = [
     path("recherche/", search, name="ecommune_search"),
     path("vos-droits/", include("ecommune.servicepublic.urls")),
     path("ecommune/theme.css", commune_theme_css, name="ecommune_theme_css"),
+    path("manifest.webmanifest", web_app_manifest, name="ecommune_webapp_manifest"),
+    path("ecommune/icon-<int:size>.png", web_app_icon, name="ecommune_webapp_icon"),
     path("demarches/", include("ecommune.requests.urls")),
     path("compte/", include("ecommune.accounts.urls")),
     path("rendez-vous/", include("ecommune.appointments.urls")),
     path("file-attente/", include("ecommune.appointments.queue_urls")),
     path("famille/", include("ecommune.services.school.urls")),
+    path("paiements/", include("ecommune.payments.urls")),
 ]
 
 if settings.DEBUG:

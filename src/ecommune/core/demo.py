@@ -53,6 +53,7 @@ def seed_demo(credentials_path: Path | None = None, data: CommuneData = DEMO_COM
         _portal(commune)
         _counters(commune)
         _schools(commune)
+        _elections(commune)
     credentials = _load_credentials(credentials_path)
     _account(RESIDENT_EMAIL, "Marie", "Lefebvre", credentials, "resident", phone="06 12 34 56 78")
     agent_user = _account(AGENT_EMAIL, "Julien", "Moreau", credentials, "agent")
@@ -95,6 +96,29 @@ def _news(commune: Commune) -> None:
         )
         index.add_child(instance=item)
         item.save_revision().publish()
+    _events(index)
+
+
+def _events(index) -> None:
+    """An upcoming event, so the news index and the event page have one to show."""
+    from ecommune.cms.models import EventPage
+
+    if EventPage.objects.child_of(index).exists():
+        return
+    day = timezone.localdate() + datetime.timedelta(days=12)
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(14, 0)))
+    event = EventPage(
+        title="Fête de la Loire",
+        slug="fete-de-la-loire",
+        start=start,
+        end=start + datetime.timedelta(hours=5),
+        place="Quai des Mariniers, Saint-Ébrard-sur-Loire",
+        summary="Balades en bateau, marché des producteurs et concert en plein air.",
+        body="<p>La commune et les associations vous invitent au bord du fleuve. Entrée libre, "
+        "parking place de la Mairie.</p>",
+    )
+    index.add_child(instance=event)
+    event.save_revision().publish()
 
 
 def _portal(commune: Commune) -> None:
@@ -200,6 +224,32 @@ def _motives(commune: Commune) -> None:
         )
         if created:
             motive.counters.add(counter)
+
+
+#: The next presidential election (first round in April 2027, as announced); once its
+#: registration deadline has passed, a local referendum about four months ahead instead.
+DEMO_ELECTION = ("élections présidentielles de 2027", "presidential", datetime.date(2027, 4, 11))
+
+
+def _elections(commune: Commune) -> None:
+    """An election ahead, so the electoral-roll page shows its registration deadline."""
+    from ecommune.services.elections.models import Election
+
+    today = timezone.localdate()
+    if any(e.registration_deadline >= today for e in Election.objects.upcoming(today)):
+        return
+    name, kind, first_round = DEMO_ELECTION
+    if Election(first_round=first_round).registration_deadline < today:
+        first_round = today + datetime.timedelta(days=120)
+        first_round += datetime.timedelta(days=6 - first_round.weekday())  # a Sunday
+        name, kind = "élections municipales partielles", "municipal"
+    Election.objects.create(
+        commune=commune,
+        name=name,
+        kind=kind,
+        first_round=first_round,
+        second_round=first_round + datetime.timedelta(days=14) if kind == "presidential" else None,
+    )
 
 
 def _schools(commune: Commune) -> None:

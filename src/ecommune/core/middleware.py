@@ -53,20 +53,21 @@ class CurrentCommuneMiddleware:
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's strict policy; Wagtail's admin only is allowed inline styles."""
 
-    def process_request(self, request):
-        super().process_request(request)
-        if request.path.startswith(_admin_prefix()):
-            request._csp_update = {"style-src": settings.ECOMMUNE_ADMIN_STYLE_SRC}
-
     def process_response(self, request, response):
+        # django-csp 4 reads its updates from the response, never from the request.
+        update = dict(getattr(response, "_csp_update", None) or {})
+        if request.path.startswith(_admin_prefix()):
+            update["style-src"] = [
+                *update.get("style-src", []),
+                *settings.ECOMMUNE_ADMIN_STYLE_SRC,
+            ]
         if getattr(settings, "ECOMMUNE_FRANCECONNECT_ENABLED", False):
             # Signing out of a FranceConnect session posts a form that ends at FranceConnect.
-            # (django-csp 4 reads updates from the response.)
             parts = urlsplit(settings.ECOMMUNE_FRANCECONNECT_ISSUER)
-            update = dict(getattr(response, "_csp_update", None) or {})
             update["form-action"] = [
                 *update.get("form-action", []),
                 f"{parts.scheme}://{parts.netloc}",
             ]
+        if update:
             response._csp_update = update
         return super().process_response(request, response)

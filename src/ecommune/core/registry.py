@@ -58,10 +58,11 @@ registry = Registry()
 
 @deconstructible
 class RegisteredServiceValidator:
-    """Every slug in the value names a registered service."""
+    """Every slug in the value (one slug, or a list of them) names a registered service."""
 
     def __call__(self, value):
-        unknown = [slug for slug in value or [] if slug not in registry]
+        slugs = [value] if isinstance(value, str) else value or []
+        unknown = [slug for slug in slugs if slug not in registry]
         if unknown:
             raise ValidationError(
                 _("Unknown service: %(slugs)s."),

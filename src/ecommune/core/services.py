@@ -44,6 +44,19 @@ class Service:
         return []
 
     @classmethod
+    def step_form_kwargs(cls, step: str, request) -> dict:
+        """Extra keyword arguments for the form of ``step`` (the HTTP ``request`` gives the
+        user and the commune); the engine already gives ``owner`` to steps that reuse
+        documents (``ecommune.requests.document_steps``)."""
+        return {}
+
+    @classmethod
+    def shared_with(cls, user):
+        """A ``Q`` on ``Request`` for this service's requests ``user`` may follow besides
+        their own (a household's other guardian, say), or None."""
+        return None
+
+    @classmethod
     def step_title(cls, step: str) -> str:
         return step
 

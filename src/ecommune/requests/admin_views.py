@@ -22,7 +22,7 @@ from ecommune.core.registry import registry
 from ecommune.requests import agent_forms, agents
 from ecommune.requests.inbox import csv_response, inbox_queryset
 from ecommune.requests.models import Channel, Document, Request
-from ecommune.requests.services import status_label, waiting_status
+from ecommune.requests.services import agent_status_label, waiting_status
 from ecommune.requests.statuses import CLOSED_STATUSES
 
 PER_PAGE = 50
@@ -74,7 +74,7 @@ class InboxIndexView(InboxMixin, TemplateView):
                 {
                     "filed": filed,
                     "service_title": service.title if service else filed.service,
-                    "status": status_label(service, filed.status) if service else filed.status,
+                    "status": agent_status_label(service, filed.status),
                     "overdue": filed.expected_answer_on is not None
                     and filed.expected_answer_on < today
                     and filed.status not in CLOSED_STATUSES,
@@ -211,12 +211,14 @@ class RequestDetailView(InboxMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         events = list(filed.events.select_related("actor").order_by("created_at", "pk"))
         for event in events:
-            event.from_label = status_label(service, event.from_status) if event.from_status else ""
-            event.to_label = status_label(service, event.to_status) if event.to_status else ""
+            event.from_label = (
+                agent_status_label(service, event.from_status) if event.from_status else ""
+            )
+            event.to_label = agent_status_label(service, event.to_status) if event.to_status else ""
         context.update(
             filed=filed,
             service=service,
-            status_display=status_label(service, filed.status),
+            status_display=agent_status_label(service, filed.status),
             channel_display=dict(Channel.choices).get(filed.channel, filed.channel),
             service_rows=service.summary_rows(service.stored_data(filed)),
             events=events,

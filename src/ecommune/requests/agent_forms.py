@@ -14,7 +14,7 @@ from ecommune.requests.agents import (
     colleagues_for,
 )
 from ecommune.requests.models import CannedReply, Channel
-from ecommune.requests.services import allowed_transitions, status_label
+from ecommune.requests.services import agent_status_label, allowed_transitions
 
 
 class AssignForm(forms.Form):
@@ -47,7 +47,7 @@ class StatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         service = filed.service_class()
         self.fields["status"].choices = [
-            (value, status_label(service, value))
+            (value, agent_status_label(service, value))
             for value in allowed_transitions(service, filed.status)
         ]
 

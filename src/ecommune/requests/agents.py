@@ -17,7 +17,12 @@ from ecommune.accounts.audit import audit
 from ecommune.notifications.rendering import compile_commune_template
 from ecommune.requests import notify
 from ecommune.requests.models import CannedReply, EventKind, Request, RequestEvent
-from ecommune.requests.services import change_status, log_contact, status_label, waiting_status
+from ecommune.requests.services import (
+    agent_status_label,
+    change_status,
+    log_contact,
+    waiting_status,
+)
 from ecommune.requests.statuses import CLOSED_STATUSES
 
 
@@ -94,7 +99,7 @@ def set_status(http_request, filed: Request, new_status: str, comment: str = "")
         http_request,
         "requests.status_changed",
         filed,
-        f"{status_label(service, old)} → {status_label(service, new_status)}",
+        f"{agent_status_label(service, old)} → {agent_status_label(service, new_status)}",
     )
     return event
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from ecommune.core.registry import registry
 from ecommune.requests.agents import agent_of, requests_for
-from ecommune.requests.services import status_choices, status_label
+from ecommune.requests.services import agent_status_label, status_choices
 from ecommune.requests.statuses import CLOSED_STATUSES, Status
 
 SORTS = {
@@ -60,10 +60,10 @@ class InboxFilterForm(forms.Form):
         ]
         statuses: dict[str, str] = {}
         for service in services:
-            for value, label in status_choices(service):
-                statuses.setdefault(value, str(label))
+            for value, _label in status_choices(service):
+                statuses.setdefault(value, agent_status_label(service, value))
         if not statuses:
-            statuses = {value: str(label) for value, label in Status.choices}
+            statuses = {value: agent_status_label(None, value) for value in Status.values}
         self.fields["status"].choices = [
             ("", _("Every status")),
             ("open", _("Every open request")),
@@ -144,7 +144,7 @@ def csv_response(queryset, filename: str) -> StreamingHttpResponse:
                 [
                     filed.reference,
                     str(service.title) if service else filed.service,
-                    status_label(service, filed.status) if service else filed.status,
+                    agent_status_label(service, filed.status),
                     _date(filed.submitted_at),
                     _date(filed.expected_answer_on),
                     _("yes") if overdue else _("no"),

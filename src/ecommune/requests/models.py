@@ -116,6 +116,12 @@ class Request(CommuneOwned):
 
         return status_label(self.service_class(), self.status)
 
+    def agent_status_display(self) -> str:
+        """The status as agents read it in the back office (``AGENT_LABELS``)."""
+        from ecommune.requests.services import agent_status_label
+
+        return agent_status_label(self.service_class(), self.status)
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("Website")

@@ -17,7 +17,12 @@ from ecommune.core.models import Commune
 from ecommune.requests import notify
 from ecommune.requests.models import Channel, EventKind, Request, RequestEvent
 from ecommune.requests.references import new_reference
-from ecommune.requests.statuses import CLOSED_STATUSES, DEFAULT_TRANSITIONS, Status
+from ecommune.requests.statuses import (
+    AGENT_LABELS,
+    CLOSED_STATUSES,
+    DEFAULT_TRANSITIONS,
+    Status,
+)
 from ecommune.requests.workdays import (
     add_working_days,
     subdivision_for_insee,
@@ -31,6 +36,14 @@ def status_choices(service) -> list[tuple[str, str]]:
 
 def status_label(service, status: str) -> str:
     return str(dict(status_choices(service)).get(status, status))
+
+
+def agent_status_label(service, status: str) -> str:
+    """The label agents read: the engine's agent wording where the resident's label speaks
+    to the resident (``AGENT_LABELS``), otherwise the service's label."""
+    if status in AGENT_LABELS:
+        return str(AGENT_LABELS[status])
+    return status_label(service, status) if service is not None else status
 
 
 def allowed_transitions(service, status: str) -> tuple[str, ...]:

@@ -18,6 +18,13 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+#: How agents read the statuses whose common label speaks to the resident (« En attente de
+#: votre part »): the back office names who is awaited instead.
+AGENT_LABELS: dict[str, str] = {
+    Status.WAITING_RESIDENT: _("Waiting for the applicant"),
+}
+
+
 #: Where a request may go from each status (agents' actions; the resident may cancel).
 DEFAULT_TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.SUBMITTED: (

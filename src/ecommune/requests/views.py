@@ -21,6 +21,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 from ecommune.accounts.franceconnect import certified_identity
 from ecommune.core.registry import registry
 from ecommune.requests import documents
+from ecommune.requests.document_steps import ReusableDocumentsMixin, kept_documents
 from ecommune.requests.forms import ApplicantForm, ConfirmForm, DocumentField, TrackForm
 from ecommune.requests.models import Request
 from ecommune.requests.services import Applicant, Beneficiary, submit_request
@@ -36,6 +37,19 @@ def remember(request, reference: str) -> None:
         request.session[SESSION_KEY] = [*references, reference][-50:]
 
 
+def followed_by(user):
+    """A ``Q`` on ``Request``: the requests ``user`` filed, and those a service shares with
+    them (the school enrolment of a child of their household, say)."""
+    from django.db.models import Q
+
+    followed = Q(applicant=user)
+    for service in registry:
+        shared = service.shared_with(user)
+        if shared is not None:
+            followed |= shared
+    return followed
+
+
 def visible_requests(request):
     """The requests of the current commune this visitor may see."""
     queryset = Request.objects.all()
@@ -43,7 +57,7 @@ def visible_requests(request):
     if request.user.is_authenticated:
         from django.db.models import Q
 
-        return queryset.filter(Q(applicant=request.user) | Q(reference__in=allowed))
+        return queryset.filter(followed_by(request.user) | Q(reference__in=allowed))
     return queryset.filter(reference__in=allowed)
 
 
@@ -88,9 +102,16 @@ class ServiceWizard(NamedUrlSessionWizardView):
         return super().get_form_initial(step)
 
     def get_form_kwargs(self, step=None):
+        """The engine's own kwargs, then the service's (``Service.step_form_kwargs``): a step
+        that reuses documents gets the signed-in resident as ``owner``."""
         kwargs = super().get_form_kwargs(step)
+        step = step or self.steps.current
         if step == APPLICANT_STEP:
             kwargs["certified"] = certified_identity(self.request.user)
+        form_class = self.get_form_list().get(step)
+        if form_class is not None and issubclass(form_class, ReusableDocumentsMixin):
+            kwargs["owner"] = self.request.user
+        kwargs.update(self.service.step_form_kwargs(step, self.request))
         return kwargs
 
     def get_context_data(self, form, **kwargs):
@@ -174,6 +195,8 @@ class ServiceWizard(NamedUrlSessionWizardView):
                         owner=owner,
                     )
                     document.requests.add(filed)
+            for document in kept_documents(form):
+                document.requests.add(filed)
 
 
 def _wizard_for(service):
@@ -250,5 +273,5 @@ def detail(request, reference):
 
 @login_required
 def my_requests(request):
-    mine = Request.objects.filter(applicant=request.user).order_by("-submitted_at")
+    mine = Request.objects.filter(followed_by(request.user)).order_by("-submitted_at")
     return render(request, "ecommune_requests/my_requests.html", {"requests": mine})

@@ -21,6 +21,8 @@ from ecommune.servicepublic.parser import FILE_NAME_RE, UnreadablePublication, p
 logger = logging.getLogger(__name__)
 #: Two real publications shipped with the kit, for the demo and the tests.
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
+#: Publications written and indexed per transaction.
+BATCH_SIZE = 200
 DILA_URL = "https://lecomarquage.service-public.gouv.fr/donnees_locales_v4/vosdroits-latest.zip"
 
 
@@ -57,7 +59,11 @@ def import_publications(
     unpublish_missing: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import ``source``; ``unpublish_missing`` defaults to True for a zip or a folder."""
+    """Import ``source``; ``unpublish_missing`` defaults to True for a zip or a folder.
+
+    Changed publications are written and indexed for search by batches of ``BATCH_SIZE``,
+    in one transaction each (bulk writes, one search-index call): one save and one commit
+    per fiche made a 3,000-fiche set take minutes."""
     entries, whole_set = _entries(Path(source))
     if unpublish_missing is None:
         unpublish_missing = whole_set
@@ -65,6 +71,8 @@ def import_publications(
     known = dict(Fiche.objects.values_list("publication_id", "content_hash"))
     published = set(Fiche.objects.published().values_list("publication_id", flat=True))
     seen: set[str] = set()
+    republish: list[str] = []
+    batch: list[tuple[object, str]] = []
     total = len(entries)
     for number, (name, read) in enumerate(entries, start=1):
         data = read()
@@ -74,7 +82,7 @@ def import_publications(
             seen.add(publication_id)
             report.unchanged += 1
             if publication_id not in published:
-                Fiche.objects.filter(publication_id=publication_id).update(is_published=True)
+                republish.append(publication_id)
         else:
             try:
                 publication = parse(data)
@@ -82,10 +90,18 @@ def import_publications(
                 logger.warning("service-public.fr: %s not imported: %s", name, error)
                 report.errors.append((name, str(error)))
             else:
-                seen.add(publication.publication_id)
-                _store(publication, digest, report, known)
+                if publication.publication_id not in seen:
+                    seen.add(publication.publication_id)
+                    batch.append((publication, digest))
+        if len(batch) >= BATCH_SIZE:
+            _store(batch, report, known)
+            batch = []
         if progress is not None:
             progress(number, total)
+    if batch:
+        _store(batch, report, known)
+    if republish:
+        Fiche.objects.filter(publication_id__in=republish).update(is_published=True)
     if unpublish_missing:
         report.unpublished = (
             Fiche.objects.published().exclude(publication_id__in=seen).update(is_published=False)
@@ -93,28 +109,65 @@ def import_publications(
     return report
 
 
+STORED_FIELDS = (
+    "publication_type",
+    "title",
+    "description",
+    "audience",
+    "modified",
+    "sp_url",
+    "breadcrumb",
+    "online_services",
+    "local_contact",
+    "body_html",
+    "text",
+    "content_hash",
+    "is_published",
+    "imported_at",
+)
+
+
 @transaction.atomic
-def _store(publication, digest: str, report: ImportReport, known: dict) -> None:
-    values = {
-        "publication_type": publication.publication_type,
-        "title": publication.title[:500],
-        "description": publication.description,
-        "audience": publication.audience,
-        "modified": publication.modified,
-        "sp_url": publication.sp_url,
-        "breadcrumb": publication.breadcrumb,
-        "online_services": publication.online_services,
-        "local_contact": publication.local_contact,
-        "body_html": publication.body_html,
-        "text": publication.text,
-        "content_hash": digest,
-        "is_published": True,
-    }
-    _fiche, created = Fiche.objects.update_or_create(
-        publication_id=publication.publication_id, defaults=values
+def _store(batch: list, report: ImportReport, known: dict) -> None:
+    """Create or rewrite a batch of publications, then index them for search."""
+    from django.utils import timezone
+    from wagtail.search.backends import get_search_backend
+
+    now = timezone.now()
+    fiches = []
+    for publication, digest in batch:
+        fiches.append(
+            Fiche(
+                publication_id=publication.publication_id,
+                publication_type=publication.publication_type,
+                title=publication.title[:500],
+                description=publication.description,
+                audience=publication.audience,
+                modified=publication.modified,
+                sp_url=publication.sp_url,
+                breadcrumb=publication.breadcrumb,
+                online_services=publication.online_services,
+                local_contact=publication.local_contact,
+                body_html=publication.body_html,
+                text=publication.text,
+                content_hash=digest,
+                is_published=True,
+                imported_at=now,
+            )
+        )
+    ids = [fiche.publication_id for fiche in fiches]
+    existing = dict(
+        Fiche.objects.filter(publication_id__in=ids).values_list("publication_id", "pk")
     )
-    if created:
-        report.created += 1
-    else:
-        report.updated += 1
-    known[publication.publication_id] = digest
+    new = [fiche for fiche in fiches if fiche.publication_id not in existing]
+    changed = [fiche for fiche in fiches if fiche.publication_id in existing]
+    for fiche in changed:
+        fiche.pk = existing[fiche.publication_id]
+    Fiche.objects.bulk_create(new)
+    Fiche.objects.bulk_update(changed, STORED_FIELDS)
+    report.created += len(new)
+    report.updated += len(changed)
+    for fiche in fiches:
+        known[fiche.publication_id] = fiche.content_hash
+    # bulk_create gives no primary keys on every database: read them back for the index.
+    get_search_backend().add_bulk(Fiche, list(Fiche.objects.filter(publication_id__in=ids)))

@@ -32,3 +32,11 @@ def portal_footer_links(context):
         "accessibility": accessibility,
         "request": request,
     }
+
+
+@register.inclusion_tag("ecommune_cms/_open_graph.html", takes_context=True)
+def open_graph_meta(context):
+    """Open Graph meta of the page (title, description, type, URL, site name, image)."""
+    from ecommune.cms.webapp import open_graph
+
+    return {"og": open_graph(context)}

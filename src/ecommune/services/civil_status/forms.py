@@ -67,6 +67,14 @@ class CertificateForm(forms.Form):
     relation = forms.ChoiceField(
         label=_("Your relation to the person named in the act"), choices=Relation.choices
     )
+    emancipated = forms.BooleanField(
+        label=_(
+            "I am the person named in the birth act, under 18 and emancipated (by a judge or "
+            "by marriage)"
+        ),
+        required=False,
+        help_text=_("The registry office checks it."),
+    )
     professional_reference = forms.CharField(
         label=_("Notary or lawyer: your office and the client you act for"),
         max_length=300,
@@ -215,6 +223,25 @@ class CertificateForm(forms.Form):
         needed = ("act_type", "document", "relation", "event_date")
         if any(not cleaned.get(name) for name in needed):
             return
+        if rules.minor_needs_representative(
+            cleaned["act_type"],
+            cleaned["document"],
+            cleaned["relation"],
+            cleaned["event_date"],
+            timezone.localdate(),
+            cleaned.get("emancipated", False),
+        ):
+            self.add_error(
+                "relation",
+                _(
+                    "You are under 18: the law gives the person named in a birth act its full "
+                    "copy, its extract with parentage or its multilingual extract only once "
+                    "they are of age or emancipated (décret n° 2017-890, art. 30 and 31). "
+                    "Your parent or legal guardian may ask for it for you; you may ask for an "
+                    "extract without parentage yourself."
+                ),
+            )
+            return
         if rules.is_entitled(
             cleaned["act_type"],
             cleaned["document"],
@@ -222,6 +249,7 @@ class CertificateForm(forms.Form):
             cleaned["event_date"],
             timezone.localdate(),
             cleaned.get("death_date"),
+            cleaned.get("emancipated", False),
         ):
             return
         self.add_error(

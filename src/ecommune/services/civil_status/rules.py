@@ -3,6 +3,9 @@
 Pure functions, so the wizard, the agent's screens and the tests apply the same rules:
 - décret n° 2017-890 du 6 mai 2017, art. 30 (full copies), 31 (extracts with parentage),
   32 (extracts without parentage), and art. 30 al. 3 for death acts: open to anyone;
+  art. 30 gives the person named in the act their full copy « si elle est majeure ou
+  émancipée »: a minor's is asked by their legal representative (Code civil, art. 388-1-1,
+  413-1 and 413-2 on emancipation, 414 on the age of majority);
 - Code du patrimoine, art. L213-2: acts are open to anyone 75 years after the register
   closed (31 December of the act's year), or 25 years after the death of the person;
 - service-public.fr F1427 lists the PACS partner beside the spouse;
@@ -21,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 #: Acts older than this are public archives (Code du patrimoine, L213-2).
 PUBLIC_AFTER_YEARS = 75
+#: Age of majority (Code civil, art. 414).
+MAJORITY_AGE = 18
 #: Secular civil-status registers start with the law of 20 September 1792.
 FIRST_REGISTER_YEAR = 1792
 MAX_COPIES = 5
@@ -122,6 +127,32 @@ def is_public(
     return death_date is not None and today >= _years_after(death_date, PUBLIC_AFTER_DEATH_YEARS)
 
 
+def is_minor(birth_date: datetime.date, today: datetime.date) -> bool:
+    return today < _years_after(birth_date, MAJORITY_AGE)
+
+
+def minor_needs_representative(
+    act_type: str,
+    document: str,
+    relation: str,
+    event_date: datetime.date | None,
+    today: datetime.date,
+    emancipated: bool = False,
+) -> bool:
+    """Whether the person named in a birth act asks for its full copy, extract with
+    parentage or multilingual extract while a minor not emancipated: the law gives it to
+    them only « si elle est majeure ou émancipée » (art. 30, 31), so their legal
+    representative (a parent, a guardian) asks for it."""
+    return (
+        act_type == ActType.BIRTH
+        and relation == Relation.SELF
+        and document in RESTRICTED_DOCUMENTS
+        and event_date is not None
+        and not emancipated
+        and is_minor(event_date, today)
+    )
+
+
 def is_entitled(
     act_type: str,
     document: str,
@@ -129,10 +160,13 @@ def is_entitled(
     event_date: datetime.date | None,
     today: datetime.date,
     death_date: datetime.date | None = None,
+    emancipated: bool = False,
 ) -> bool:
     """Whether someone of ``relation`` may obtain ``document`` of this act."""
     if act_type == ActType.DEATH or document not in RESTRICTED_DOCUMENTS:
         return True
+    if minor_needs_representative(act_type, document, relation, event_date, today, emancipated):
+        return False
     if event_date and is_public(event_date, today, death_date):
         return True
     return relation in ENTITLED_RELATIONS

@@ -5,6 +5,7 @@ The rules (who may ask, which commune keeps the act) live in ``rules``; the wiza
 steps in ``forms``; the registry office's actions in ``actions``.
 """
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -99,6 +100,8 @@ class CivilStatusService(Service):
         ]
         if act.get("professional_reference"):
             rows.append((_("Professional"), act["professional_reference"]))
+        if act.get("emancipated"):
+            rows.append((_("Emancipated minor"), _("Declared, to be checked")))
         if act.get("spouse_last_name"):
             rows.append(
                 (
@@ -175,6 +178,7 @@ class CivilStatusService(Service):
 
     @classmethod
     def save(cls, request, data):
+        from ecommune.services.civil_status import rules
         from ecommune.services.civil_status.models import CertificateRequest
 
         act, delivery = data["certificate"], data["delivery"]
@@ -203,17 +207,33 @@ class CivilStatusService(Service):
         )
         if act.get("professional_reference"):
             # The agent checks the professional's claim: keep it on the request's history.
-            from ecommune.requests.models import EventKind, RequestEvent
-
-            RequestEvent.unscoped.create(
-                commune_id=request.commune_id,
-                request=request,
-                kind=EventKind.NOTE,
-                text=str(_("Professional declared: %(ref)s"))
-                % {"ref": act["professional_reference"]},
-                visible_to_resident=False,
+            _note(
+                request,
+                str(_("Professional declared: %(ref)s")) % {"ref": act["professional_reference"]},
             )
+        if act.get("emancipated") and rules.minor_needs_representative(
+            act["act_type"],
+            act["document"],
+            act["relation"],
+            act["event_date"],
+            timezone.localdate(),
+        ):
+            # Only a declaration: the registry office checks the emancipation before sending.
+            _note(request, str(_("The applicant declares being an emancipated minor: check it.")))
         _offer_electoral_registration(request, certificate)
+
+
+def _note(request, text: str) -> None:
+    """An internal note on the request's history, for the agent to check a declaration."""
+    from ecommune.requests.models import EventKind, RequestEvent
+
+    RequestEvent.unscoped.create(
+        commune_id=request.commune_id,
+        request=request,
+        kind=EventKind.NOTE,
+        text=text,
+        visible_to_resident=False,
+    )
 
 
 def _date(value) -> str:

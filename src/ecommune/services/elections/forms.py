@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ecommune.core.tenancy import get_current_commune
+from ecommune.requests.document_steps import ReusableDocumentsMixin
 from ecommune.requests.forms import DocumentField
 from ecommune.services.elections import deadlines, eligibility
 from ecommune.services.elections.eu import EU_COUNTRIES
@@ -243,7 +244,7 @@ def upcoming_context(today=None) -> dict:
     return {"elections": rows, "next_open": next_open, "ise_url": ISE_URL}
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(ReusableDocumentsMixin, forms.Form):
     template_name = "ecommune_elections/forms/attachment.html"
 
     ground = forms.ChoiceField(

@@ -53,6 +53,18 @@ class SchoolEnrolmentService(Service):
         return [("child", ChildStepForm), ("school", SchoolStepForm), ("pieces", DocumentsStepForm)]
 
     @classmethod
+    def shared_with(cls, user):
+        """Every guardian of the child's household follows its school enrolment."""
+        from django.db.models import Q
+
+        from ecommune.services.school.models import SchoolEnrolment
+
+        enrolments = SchoolEnrolment.unscoped.filter(child__household__guardians__user=user).values(
+            "request_id"
+        )
+        return Q(service=cls.slug, pk__in=enrolments)
+
+    @classmethod
     def step_title(cls, step):
         return {
             "child": _("Your child and your address"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecommune.services.school import activity_views, simulator, views
+from ecommune.services.school import activity_views, invoice_views, simulator, views
 
 app_name = "ecommune_school"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("inviter/", views.invite, name="invite"),
     path("certificat/<str:reference>.pdf", views.certificate, name="certificate"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("factures/", invoice_views.invoices, name="invoices"),
+    path("factures/<str:number>.pdf", invoice_views.invoice_download, name="invoice_pdf"),
 ]

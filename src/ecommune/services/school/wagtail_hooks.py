@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from ecommune.services.school import admin_views
+from ecommune.services.school import admin_views, billing_admin
 from ecommune.services.school.admin_forms import ActivityAdminForm
 from ecommune.services.school.models import Activity, PriceBand
 
@@ -21,6 +21,31 @@ def register_school_urls():
             "ecoles/carte-scolaire/",
             admin_views.StreetMapImportView.as_view(),
             name="ecommune_school_import",
+        ),
+        path(
+            "ecoles/factures/",
+            billing_admin.InvoiceListView.as_view(),
+            name="ecommune_school_invoices",
+        ),
+        path(
+            "ecoles/factures/facturation/",
+            billing_admin.BillingRunView.as_view(),
+            name="ecommune_school_billing_run",
+        ),
+        path(
+            "ecoles/factures/reglages/",
+            billing_admin.InvoicingSettingsView.as_view(),
+            name="ecommune_school_invoicing_settings",
+        ),
+        path(
+            "ecoles/factures/<str:number>/",
+            billing_admin.InvoiceDetailView.as_view(),
+            name="ecommune_school_invoice",
+        ),
+        path(
+            "ecoles/factures/<str:number>.pdf",
+            billing_admin.invoice_pdf_view,
+            name="ecommune_school_invoice_pdf",
         ),
         path(
             "ecoles/<str:reference>/",
@@ -47,6 +72,16 @@ def register_school_menu_item():
         reverse("ecommune_school_enrolments"),
         icon_name="group",
         order=170,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_invoices_menu_item():
+    return SchoolMenuItem(
+        _("Canteen invoices"),
+        reverse("ecommune_school_invoices"),
+        icon_name="doc-full",
+        order=176,
     )
 
 

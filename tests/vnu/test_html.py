@@ -1,0 +1,139 @@
+"""Every portal page type, in both themes, and every step of the contact wizard are valid
+HTML for the Nu HTML checker (vnu.jar from npm, pinned by tests/vnu/package-lock.json, run on
+the machine's Java). Errors fail the test; warnings (such as a redundant role) do not."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ecommune.core.demo import seed_demo
+from ecommune.core.models import Commune
+
+pytestmark = pytest.mark.django_db
+VNU_JAR = Path(__file__).parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = shutil.which("java")
+HOST = {"HTTP_HOST": "saint-ebrard.localhost"}
+# One page of each type of the demo portal (as tests/e2e/test_pages.py).
+PAGES = {
+    "home": "/",
+    "services": "/demarches-en-ligne/",
+    "service": "/demarches-en-ligne/sinscrire-sur-les-listes-electorales/",
+    "life-events": "/evenements-de-vie/",
+    "life-event": "/evenements-de-vie/elections/",
+    "news-index": "/actualites/",
+    "news": "/actualites/inscriptions-scolaires-rentree/",
+    "event": "/actualites/fete-de-la-loire/",
+    "contact": "/contact/",
+    "legal-notice": "/mentions-legales/",
+    "personal-data": "/donnees-personnelles/",
+    "accessibility": "/accessibilite/",
+    "site-map": "/plan-du-site/",
+    "search": "/recherche/?q=listes+électorales",
+    "fiches": "/vos-droits/",
+    "fiche": "/vos-droits/F1367/",
+    "theme": "/vos-droits/N19810/",
+    "track": "/demarches/suivi/",
+}
+APPLICANT = {"first_name": "Camille", "last_name": "Martin", "email": "camille@example.org"}
+MESSAGE = {
+    "topic": "roads",
+    "subject": "Lampadaire éteint",
+    "message": "Le lampadaire de la rue des Tilleuls est éteint depuis lundi.",
+}
+
+needs_vnu = pytest.mark.skipif(
+    JAVA is None or not VNU_JAR.exists(),
+    reason="the Nu HTML checker needs Java and tests/vnu/node_modules (make vnu: npm ci)",
+)
+
+
+def vnu_errors(documents: dict[str, str], tmp_path) -> list[str]:
+    """Check the documents in one run of vnu.jar; returns its errors as readable lines."""
+    files = {}
+    for name, html in documents.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files[str(path)] = name
+    result = subprocess.run(
+        [JAVA, "-jar", str(VNU_JAR), "--format", "json", "--stdout", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stdout)["messages"]
+    assert result.stdout.strip(), result.stderr
+    return [
+        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}:"
+        f"{m.get('lastLine')}: {m['message']}"
+        f" — {m.get('extract', '').strip()[:120]}"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
+
+
+def html_of(response) -> str:
+    assert response.status_code in (200, 404), response.status_code
+    return response.content.decode()
+
+
+def contact_steps(client) -> dict[str, str]:
+    """The contact wizard, step by step, with one error page."""
+
+    def post(step, data):
+        payload = {"ecommune_contact-current_step": step}
+        payload.update({f"{step}-{key}": value for key, value in data.items()})
+        return client.post(f"/demarches/contact/{step}/", payload, **HOST)
+
+    pages = {"contact-applicant": html_of(client.get("/demarches/contact/applicant/", **HOST))}
+    pages["contact-applicant-error"] = html_of(post("applicant", {**APPLICANT, "email": "non"}))
+    assert post("applicant", APPLICANT).status_code == 302
+    pages["contact-message"] = html_of(client.get("/demarches/contact/message/", **HOST))
+    pages["contact-message-error"] = html_of(post("message", {**MESSAGE, "message": "court"}))
+    assert post("message", MESSAGE).status_code == 302
+    pages["contact-confirm"] = html_of(client.get("/demarches/contact/confirm/", **HOST))
+    sent = post("confirm", {"certify": "on"})
+    done = client.get(sent["Location"], **HOST)
+    acknowledgment = client.get(done["Location"], **HOST)
+    pages["contact-acknowledgment"] = html_of(acknowledgment)
+    return pages
+
+
+@pytest.fixture
+def demo(tmp_path, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    seed_demo(tmp_path / "credentials.json")
+
+
+@needs_vnu
+def test_every_page_type_and_contact_step_is_valid_html_in_both_themes(demo, client, tmp_path):
+    documents = {}
+    for theme in ("commune", "dsfr"):
+        Commune.unscoped.update(theme=theme)
+        for name, path in PAGES.items():
+            response = client.get(path, **HOST)
+            assert response.status_code == 200, path
+            documents[f"{theme}-{name}"] = html_of(response)
+        documents[f"{theme}-not-found"] = html_of(client.get("/no-such-page/", **HOST))
+        client.cookies.clear()
+        for name, html in contact_steps(client).items():
+            documents[f"{theme}-{name}"] = html
+    errors = vnu_errors(documents, tmp_path)
+    assert errors == [], "\n".join(errors)
+
+
+@needs_vnu
+def test_the_checker_catches_an_error(tmp_path):
+    """The checker is really run: a duplicate id is an error."""
+    html = '<!DOCTYPE html><html lang="fr"><head><title>t</title></head><body>'
+    html += '<p id="a">1</p><p id="a">2</p></body></html>'
+    errors = vnu_errors({"broken": html}, tmp_path)
+    assert len(errors) == 1 and "Duplicate ID" in errors[0]
