@@ -187,3 +187,36 @@ def test_the_command_runs_the_billing_for_a_commune_and_a_month(commune, grid, c
     call_command("ecommune_billing_run", "--commune", "commune-a.test", "--month", "2026-11")
     assert "0 invoice(s) issued" in capsys.readouterr().out
     assert Invoice.unscoped.count() == 1
+
+
+def test_the_days_of_school_holidays_are_not_billed(commune, grid):
+    """All Saints' holidays end on 1 November 2026 in every zone; a made-up bridge week from
+    the 16th to the 20th stands for the commune's own: its four days are left out."""
+    from django.core.exceptions import ValidationError
+
+    from ecommune.services.school.models import SchoolHoliday
+
+    canteen, _evening = grid
+    _user, household, (child,) = make_family(commune, qf=400)
+    enrol(child, canteen, [0, 1, 3, 4])
+    SchoolHoliday.unscoped.create(
+        commune=commune,
+        name="Pont de novembre",
+        starts_on=datetime.date(2026, 11, 16),
+        ends_on=datetime.date(2026, 11, 20),
+    )
+    run(commune)
+    line = Invoice.unscoped.get(household=household).lines.get()
+    assert line.quantity == Decimal(NOVEMBER_DAYS - 4)
+    days = [part.strip() for part in line.label.split("—")[1].split(" novembre")[0].split(",")]
+    assert "13" in days and "23" in days
+    assert not {"16", "17", "19", "20"} & set(days)
+    backwards = SchoolHoliday(
+        commune=commune,
+        name="À l'envers",
+        starts_on=datetime.date(2026, 12, 20),
+        ends_on=datetime.date(2026, 12, 19),
+    )
+    with pytest.raises(ValidationError) as error:
+        backwards.full_clean()
+    assert "ends_on" in error.value.message_dict

@@ -4,9 +4,9 @@ One invoice per household with billable sessions in the month: a session is a da
 child is enrolled for that weekday, less the absences reported in time (``DayChange``
 with ``attending=False``), plus the extra days reported (``attending=True``). Weekends
 and public holidays (``ecommune.requests.workdays``, with the commune's local ones) are
-never billed. The school part has no calendar of school holidays yet: every enrolled
-weekday of the school year is billed, so a commune does not run the billing for July
-and August, and reports the holiday weeks as absences or credits them.
+never billed, nor are the days of the commune's school holidays (``SchoolHoliday``,
+entered by agents under « Cantine et périscolaire »: the academic zone's holidays,
+summer included, and bridge days).
 
 The price of each session is the band of the household's quotient familial valid on
 that day (``Household.qf_on``), or the default price without one; such lines say so.
@@ -60,11 +60,24 @@ def school_year_of(day: datetime.date) -> int:
 
 
 def billable_days(commune, year: int, month: int) -> list[datetime.date]:
-    """The month's weekdays that are not public holidays."""
+    """The month's weekdays that are neither public holidays nor school holidays."""
+    from ecommune.services.school.models import SchoolHoliday
+
     subdivision = subdivision_for_insee(commune.insee_code)
-    last = calendar.monthrange(year, month)[1]
-    days = (datetime.date(year, month, day) for day in range(1, last + 1))
-    return [day for day in days if is_working_day(day, subdivision)]
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    holidays = list(
+        SchoolHoliday.unscoped.filter(
+            commune=commune, starts_on__lte=last, ends_on__gte=first
+        ).values_list("starts_on", "ends_on")
+    )
+    days = (first + datetime.timedelta(days=offset) for offset in range(last.day))
+    return [
+        day
+        for day in days
+        if is_working_day(day, subdivision)
+        and not any(start <= day <= end for start, end in holidays)
+    ]
 
 
 @dataclass

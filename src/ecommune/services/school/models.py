@@ -1,6 +1,7 @@
 """The commune's public schools, which school enrolment and the canteen stand on."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -351,6 +352,33 @@ class Activity(CommuneOwned):
             "year": f"{year}-{year + 1}",
             "reasons": " ".join(check.reasons),
         }
+
+
+class SchoolHoliday(CommuneOwned):
+    """A period without school (the academic zone's holidays, a bridge day): the canteen and
+    after-school care are not held, so the billing run bills none of its days."""
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("Such as « Vacances de Noël »."))
+    starts_on = models.DateField(_("first day without school"))
+    ends_on = models.DateField(_("last day without school"))
+
+    class Meta:
+        verbose_name = _("school holiday")
+        verbose_name_plural = _("school holidays")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="ecommune_school_holiday_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last day comes before the first day.")})
 
 
 class PriceBand(CommuneOwned):

@@ -9,7 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from ecommune.services.school import admin_views, billing_admin
 from ecommune.services.school.admin_forms import ActivityAdminForm
-from ecommune.services.school.models import Activity, PriceBand
+from ecommune.services.school.models import Activity, PriceBand, SchoolHoliday
 
 
 @hooks.register("register_admin_urls")
@@ -112,6 +112,15 @@ class PriceBandViewSet(ModelViewSet):
     list_filter = ["activity", "school_year"]
 
 
+class SchoolHolidayViewSet(ModelViewSet):
+    model = SchoolHoliday
+    icon = "calendar"
+    menu_label = _("School holidays")
+    add_to_admin_menu = False
+    form_fields = ["name", "starts_on", "ends_on"]
+    list_display = ["name", "starts_on", "ends_on"]
+
+
 class CanteenGroup(ModelViewSetGroup):
     menu_label = _("Canteen and after-school")
     menu_icon = "date"
@@ -119,6 +128,7 @@ class CanteenGroup(ModelViewSetGroup):
     items = (
         ActivityViewSet("ecommune_school_activities"),
         PriceBandViewSet("ecommune_school_prices"),
+        SchoolHolidayViewSet("ecommune_school_holidays"),
     )
 
 
