@@ -92,7 +92,7 @@ test-django6: system-packages oidc-provider vnu
 
 ## make bench: the benchmark scripts print their figures.
 bench: $(VENV)/.installed-dev
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(VENV_NEW) .demo .test-db.sqlite3 build dist src/*.egg-info

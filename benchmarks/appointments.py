@@ -9,25 +9,17 @@ prints figures; nothing here is a pass/fail assertion.
 
 import datetime
 import os
-import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from _django import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(bookings: int = 2000, attempts: int = 200, places: int = 10) -> None:
-    folder = tempfile.mkdtemp(prefix="ecommune-bench-")
-    os.environ.setdefault("ECOMMUNE_BASE_DIR", folder)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start_django()
     from django.db import connection, connections
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -39,7 +31,6 @@ def main(bookings: int = 2000, attempts: int = 200, places: int = 10) -> None:
     from ecommune.requests.workdays import is_working_day
     from ecommune.testing.factories import make_commune
 
-    call_command("migrate", verbosity=0)
     run = int(time.time()) % 100000
     commune = make_commune(f"Bench-{run}", f"bench-{run}.test")
     tz = timezone.get_current_timezone()

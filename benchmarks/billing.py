@@ -12,10 +12,11 @@ nothing issued). ``--per-day`` also times the variant with one line per day;
 import datetime
 import os
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+from _django import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILDREN = int(os.environ.get("BENCH_CHILDREN", "10000"))
@@ -194,22 +195,13 @@ def timed_run(commune, **kwargs):
 
 
 def main() -> None:
-    folder = tempfile.mkdtemp(prefix="ecommune-bench-")
-    os.environ.setdefault("ECOMMUNE_BASE_DIR", folder)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start_django()
     from django.db import connection
 
     from ecommune.core import tenancy
     from ecommune.payments.models import Invoice, InvoiceLine
     from ecommune.testing.factories import make_commune
 
-    call_command("migrate", verbosity=0)
     commune = make_commune("Bench", "bench.test")
     start = time.perf_counter()
     children, activities, days = build(commune)

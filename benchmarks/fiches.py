@@ -8,12 +8,12 @@ varied, so the parser does the same work as on the DILA's set. Run with `make be
 DATABASE_URL is set, and prints its figures (no pass/fail).
 """
 
-import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _django import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SAMPLES = ROOT.parent / "shared" / "fixtures" / "servicepublic"
@@ -45,21 +45,12 @@ def generate(target: Path, count: int, changed_every: int = 0) -> None:
 
 
 def main(count: int = 3000) -> None:
-    folder = tempfile.mkdtemp(prefix="ecommune-bench-")
-    os.environ.setdefault("ECOMMUNE_BASE_DIR", folder)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    folder = start_django()
     from django.db import connection
 
     from ecommune.servicepublic.importer import import_publications
     from ecommune.servicepublic.models import Fiche
 
-    call_command("migrate", verbosity=0)
     Fiche.objects.all().delete()
     data = Path(folder) / "vosdroits"
     generate(data, count)

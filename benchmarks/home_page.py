@@ -5,32 +5,22 @@ demo in a temporary SQLite database (or DATABASE_URL), then prints its figures;
 nothing here is a pass/fail assertion.
 """
 
-import os
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _django import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(requests: int = 300) -> None:
-    folder = tempfile.mkdtemp(prefix="ecommune-bench-")
-    os.environ.setdefault("ECOMMUNE_BASE_DIR", folder)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    folder = start_django()
     from django.db import connection
     from django.test import Client
 
     from ecommune.cms.models import NewsPage
     from ecommune.core.demo import seed_demo
 
-    call_command("migrate", verbosity=0)
     seed_demo(Path(folder) / "credentials.json")
     client = Client()
     client.get("/")

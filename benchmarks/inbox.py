@@ -6,25 +6,16 @@ temporary SQLite database (or DATABASE_URL), files requests for the demo commune
 nothing here is a pass/fail assertion.
 """
 
-import os
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _django import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(pages: int = 30) -> None:
-    folder = tempfile.mkdtemp(prefix="ecommune-bench-")
-    os.environ.setdefault("ECOMMUNE_BASE_DIR", folder)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    folder = start_django()
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
@@ -36,7 +27,6 @@ def main(pages: int = 30) -> None:
     from ecommune.requests.references import new_reference
     from ecommune.testing.otp import login_agent
 
-    call_command("migrate", verbosity=0)
     seed_demo(Path(folder) / "credentials.json")
     commune = Commune.unscoped.get()
     client = Client()

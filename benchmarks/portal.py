@@ -14,12 +14,13 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from _django import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -72,21 +73,12 @@ def throughput(url: str, seconds: float) -> float:
 
 
 def setup() -> str:
-    folder = tempfile.mkdtemp(prefix="ecommune-bench-")
-    os.environ.setdefault("ECOMMUNE_BASE_DIR", folder)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    folder = start_django()
 
     from ecommune.cms.models import StandardPage
     from ecommune.core.demo import seed_demo
     from ecommune.core.models import Commune
 
-    call_command("migrate", verbosity=0)
     seed_demo(Path(folder) / "credentials.json")
     home = Commune.unscoped.get().site.root_page
     if not StandardPage.objects.filter(slug="page-simple").exists():
