@@ -1,6 +1,7 @@
 """The portal under gunicorn: throughput of the home page, a service page and a fiche page
 against a plain Wagtail page served by the same processes in the same run (the ratio is the
-figure; goal >= 0.8), then queries per page when services, news and fiches grow tenfold.
+figure; goal >= 0.8), then queries per page when services, news and fiches grow tenfold,
+rendered afresh and from the portal cache (``ecommune.core.portal_cache``).
 
 The plain page is a StandardPage with an empty body: the same base template (header,
 reassurance bar, footer) and nothing else, so the ratio measures what each page type adds.
@@ -135,17 +136,26 @@ def serve_and_measure(seconds: float) -> None:
         server.wait(timeout=30)
 
 
-def count_queries(client, paths) -> dict[str, int]:
+def count_queries(client, paths) -> dict[str, tuple[int, int]]:
+    """Per path: the queries of a page rendered afresh (portal cache just forgotten, as after
+    a page is published) and of the same page from the portal cache."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from ecommune.core.portal_cache import forget_portal
 
     counts = {}
     for path in paths:
         client.get(path)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        counts[path] = len(queries)
+        found = []
+        for _state in ("fresh", "cached"):
+            if not found:
+                forget_portal()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            found.append(len(queries))
+        counts[path] = tuple(found)
     return counts
 
 
@@ -215,10 +225,14 @@ def measure_queries(folder: str) -> None:
     before, before_sizes = count_queries(client, paths), sizes()
     grow_tenfold(folder)
     after, after_sizes = count_queries(client, paths), sizes()
-    print(f"queries per page: {before_sizes} -> {after_sizes}")
+    print(
+        f"queries per page, rendered afresh / from the portal cache: {before_sizes} -> "
+        f"{after_sizes}"
+    )
     for path in paths:
         flag = "" if before[path] == after[path] else "  <- grows"
-        print(f"  {path:60} {before[path]:3} -> {after[path]:3}{flag}")
+        (fresh, cached), (fresh_after, cached_after) = before[path], after[path]
+        print(f"  {path:58} {fresh:3} / {cached:2} -> {fresh_after:3} / {cached_after:2}{flag}")
 
 
 def main(seconds: float = 10) -> None:

@@ -233,6 +233,20 @@ def test_the_news_index_lists_upcoming_events_soonest_first_in_french(full_commu
     )
 
 
+def test_the_home_page_shows_the_next_three_events(full_commune, client):
+    tz = timezone.get_current_timezone()
+    for day, title in [(6, "Brocante"), (13, "Fête"), (20, "Conseil"), (27, "Bal"), (1, "Vœux")]:
+        start = datetime.datetime(2026, 6, day, 19, 0, tzinfo=tz)
+        add_event(full_commune, title, start, place="Salle des fêtes")
+    with time_machine.travel(datetime.datetime(2026, 6, 10, 12, 0, tzinfo=tz)):
+        html = get(client, "/")
+    agenda = html.split('id="agenda-title"')[1].split("</section>")[0]
+    assert "Brocante" not in agenda and "Vœux" not in agenda  # over
+    assert agenda.index("Fête") < agenda.index("Conseil") < agenda.index("Bal")
+    assert "samedi 13 juin 2026</time>" in agenda and "Salle des fêtes" in agenda
+    assert 'href="/actualites/">Toutes les actualités et les événements</a>' in agenda
+
+
 def test_the_event_page_says_when_and_where(full_commune, client):
     tz = timezone.get_current_timezone()
     add_event(

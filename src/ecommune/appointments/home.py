@@ -6,8 +6,12 @@ figures come from ``queue.counter_statuses`` (the same estimate as the public qu
 and the next free slot from ``slots.next_free_slot``, which reads the availability of
 every counter once. That slot is kept in the cache for ``NEXT_SLOT_CACHE_SECONDS``
 (setting ``ECOMMUNE_NEXT_SLOT_CACHE_SECONDS``, 0 turns the cache off) and forgotten as
-soon as a booking of the commune is made, moved or cancelled. Not for agents' views,
-which always read the database.
+soon as a booking of the commune is made, moved or cancelled. The queue figures are kept
+``QUEUE_CACHE_SECONDS`` (setting ``ECOMMUNE_HOME_QUEUE_CACHE_SECONDS``, 15 s; 0 turns it off)
+and forgotten when a ticket or a desk of the commune changes: with several app-server
+processes sharing no cache, another process may show a figure up to that old, which the
+5-minute rounding of the estimate hides. Not for agents' views nor the counter's own queue
+page, which always read the database.
 """
 
 from django.conf import settings
@@ -20,6 +24,7 @@ from ecommune.appointments.models import Counter, Motive
 from ecommune.appointments.slots import next_free_slot
 
 NEXT_SLOT_CACHE_SECONDS = 60
+QUEUE_CACHE_SECONDS = 15
 
 
 def _cache_key(commune_id: int) -> str:
@@ -28,6 +33,20 @@ def _cache_key(commune_id: int) -> str:
 
 def _cache_seconds() -> int:
     return int(getattr(settings, "ECOMMUNE_NEXT_SLOT_CACHE_SECONDS", NEXT_SLOT_CACHE_SECONDS))
+
+
+def _queue_key(commune_id: int) -> str:
+    return f"ecommune:appointments:home-queue:{commune_id}"
+
+
+def forget_queue(sender, instance, raw=False, **kwargs) -> None:
+    """Receiver: a ticket or desk changed, so the home page's queue figures are read again
+    (now, and once the transaction commits)."""
+    if raw:
+        return
+    key = _queue_key(instance.commune_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def forget_next_slot(commune_id: int) -> None:
@@ -63,9 +82,21 @@ def next_slot(commune, now=None) -> dict:
 
 def home_context(commune, now=None) -> dict:
     """The home page's appointment and queue figures for ``commune``."""
-    counters = Counter.unscoped.filter(commune=commune).order_by("name")
-    statuses = [s for s in queue.counter_statuses(counters, now) if s["open_desks"]]
     return {
-        "queue_statuses": statuses,
+        "queue_statuses": queue_statuses(commune, now),
         "appointments": next_slot(commune, now or timezone.now()),
     }
+
+
+def queue_statuses(commune, now=None) -> list[dict]:
+    """The figures of the counters with a desk open (cached, see the module's docstring)."""
+    seconds = int(getattr(settings, "ECOMMUNE_HOME_QUEUE_CACHE_SECONDS", QUEUE_CACHE_SECONDS))
+    if seconds and now is None:
+        cached = cache.get(_queue_key(commune.pk))
+        if cached is not None:
+            return cached
+    counters = Counter.unscoped.filter(commune=commune).order_by("name")
+    statuses = [s for s in queue.counter_statuses(counters, now) if s["open_desks"]]
+    if seconds and now is None:
+        cache.set(_queue_key(commune.pk), statuses, seconds)
+    return statuses

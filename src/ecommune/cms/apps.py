@@ -9,4 +9,6 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from ecommune.cms import signals  # noqa: F401  (connects the receivers)
+        from ecommune.cms import signals
+
+        signals.connect_portal_signals()

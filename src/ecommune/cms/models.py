@@ -7,6 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -14,6 +15,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from ecommune.core.fields import ServiceListField
+from ecommune.core.portal_cache import cached
 from ecommune.core.registry import registry
 
 PUBLICATION_IDS_RE = re.compile(r"^\s*([FN]\d+(\s*[, ]\s*[FN]\d+)*)?\s*$", re.IGNORECASE)
@@ -70,6 +72,13 @@ def service_links(request, services) -> list[dict]:
     ]
 
 
+def opening_periods(commune) -> list:
+    """The town hall's opening periods, kept in the portal cache."""
+    if commune is None:
+        return []
+    return cached(commune, "opening-periods", lambda: list(commune.opening_hours.all()))
+
+
 class HomePage(Page):
     """The commune's home page: services, news, the town hall's contact and hours."""
 
@@ -105,15 +114,33 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        """Lazy values: the template renders the blocks that use them once per portal version
+        (``{% portal_fragment %}``), so a cached page does not compute them."""
         context = super().get_context(request, *args, **kwargs)
         commune = getattr(request, "commune", None)
-        services = commune.services() if commune else []
-        context["services"] = service_links(request, services)
-        context["life_events"] = LifeEventPage.objects.live().public().descendant_of(self)
-        context["opening_days"] = commune.opening_days() if commune else []
-        context["open_now"] = commune.is_open_at(timezone.now()) if commune else False
-        context["news"] = (
-            NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[:3]
+        context["services"] = SimpleLazyObject(
+            lambda: service_links(request, commune.services() if commune else [])
+        )
+        context["life_events"] = SimpleLazyObject(
+            lambda: list(LifeEventPage.objects.live().public().descendant_of(self))
+        )
+        periods = SimpleLazyObject(lambda: opening_periods(commune))
+        context["opening_days"] = SimpleLazyObject(
+            lambda: commune.opening_days(periods) if commune else []
+        )
+        context["open_now"] = SimpleLazyObject(
+            lambda: bool(commune) and commune.is_open_at(timezone.now(), periods)
+        )
+        context["news"] = SimpleLazyObject(
+            lambda: list(
+                NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[:3]
+            )
+        )
+        context["events"] = SimpleLazyObject(
+            lambda: list(EventPage.upcoming().descendant_of(self)[:3])
+        )
+        context["news_index"] = SimpleLazyObject(
+            lambda: NewsIndexPage.objects.live().public().child_of(self).first()
         )
         if commune is not None:
             from ecommune.appointments.home import home_context
@@ -267,10 +294,12 @@ class ServicePage(Page):
         if service is not None:
             context["start_url"] = reverse("ecommune_requests:wizard", args=[service.slug])
             # The registry's text for it (for elections, the next deadline in full), unless
-            # the page's introduction already says the same.
-            description = service.describe()
-            context["description"] = "" if description == self.intro else description
-        context["related_fiches"] = fiches_by_ids(self.fiche_ids())
+            # the page's introduction already says the same. Lazy, like the fiches: the
+            # template keeps what uses them in the portal cache.
+            context["description"] = SimpleLazyObject(
+                lambda: "" if service.describe() == self.intro else service.describe()
+            )
+        context["related_fiches"] = SimpleLazyObject(lambda: fiches_by_ids(self.fiche_ids()))
         return context
 
 

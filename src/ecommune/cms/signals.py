@@ -1,10 +1,18 @@
-"""Keeps the portal in step with the commune's settings: enabling a service in the back
-office adds its service page at once, without running ``ecommune_setup_commune`` again."""
+"""Keeps the portal in step with the commune's settings and pages.
 
-from django.db.models.signals import post_save
+Enabling a service in the back office adds its service page at once, without running
+``ecommune_setup_commune`` again; and any change to what the cached parts of the portal
+show (pages, the commune, its opening hours, its site) gives it a new portal version, so
+those parts are rendered again (``ecommune.core.portal_cache``).
+"""
+
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import Page, Site, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from ecommune.core.models import Commune
+from ecommune.core.models import Commune, OpeningPeriod
+from ecommune.core.portal_cache import forget_portal
 
 
 @receiver(post_save, sender=Commune, dispatch_uid="ecommune_cms_service_pages")
@@ -14,3 +22,30 @@ def add_pages_of_enabled_services(sender, instance, raw=False, **kwargs):
     from ecommune.cms.provisioning import ensure_service_pages
 
     ensure_service_pages(instance)
+    forget_portal(instance.pk)
+
+
+def _forget_commune_of(sender, instance, raw=False, **kwargs):
+    if not raw:
+        forget_portal(instance.commune_id)
+
+
+def _forget_all(sender, instance=None, raw=False, **kwargs):
+    # A page does not know its commune without walking up the tree; the fragments of every
+    # commune are rendered again, which costs one rendering per commune per change.
+    if not raw:
+        forget_portal()
+
+
+def connect_portal_signals() -> None:
+    """Connects the receivers for every page type (called once the apps are ready)."""
+    for model in {Page, *get_page_models()}:
+        uid = f"ecommune_portal_{model._meta.label_lower}"
+        post_save.connect(_forget_all, sender=model, dispatch_uid=uid + "_save")
+        post_delete.connect(_forget_all, sender=model, dispatch_uid=uid + "_delete")
+    page_published.connect(_forget_all, dispatch_uid="ecommune_portal_published")
+    page_unpublished.connect(_forget_all, dispatch_uid="ecommune_portal_unpublished")
+    post_page_move.connect(_forget_all, dispatch_uid="ecommune_portal_moved")
+    for signal in (post_save, post_delete):
+        signal.connect(_forget_commune_of, sender=OpeningPeriod, dispatch_uid="ecommune_hours")
+        signal.connect(_forget_all, sender=Site, dispatch_uid="ecommune_portal_site")

@@ -16,6 +16,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from ecommune.core import validators
 from ecommune.core.fields import ServiceListField
+from ecommune.core.portal_cache import new_portal_version
 from ecommune.core.registry import registry
 from ecommune.core.tenancy import CurrentCommuneManager
 from ecommune.core.themes import theme_choices
@@ -56,6 +57,11 @@ class Commune(ClusterableModel, BaseSiteSetting):
         help_text=_("#RRGGBB; it must contrast with white text (WCAG AA, 4.5:1)."),
     )
     theme = models.CharField(_("theme"), max_length=40, default="commune", choices=theme_choices)
+    portal_version = models.BigIntegerField(
+        default=new_portal_version,
+        editable=False,
+        help_text="Changes whenever the portal's cached fragments must be rendered again.",
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(
         _("contact phone"), max_length=20, blank=True, validators=[validators.validate_french_phone]
@@ -128,19 +134,21 @@ class Commune(ClusterableModel, BaseSiteSetting):
         enabled = set(self.enabled_services or [])
         return [service for service in registry if service.slug in enabled]
 
-    def opening_days(self) -> list[tuple[str, list["OpeningPeriod"]]]:
-        """Opening periods grouped by day, Monday first: [("Monday", [8:30–12:00, …]), …]."""
+    def opening_days(self, periods=None) -> list[tuple[str, list["OpeningPeriod"]]]:
+        """Opening periods grouped by day, Monday first: [("Monday", [8:30–12:00, …]), …];
+        ``periods`` are its opening periods when the caller already has them."""
         days: dict[int, list[OpeningPeriod]] = {}
-        for period in self.opening_hours.all():
+        for period in self.opening_hours.all() if periods is None else periods:
             days.setdefault(period.weekday, []).append(period)
         return [(Weekday(day).label, periods) for day, periods in sorted(days.items())]
 
-    def is_open_at(self, moment) -> bool:
-        """Whether the town hall is open at ``moment`` (an aware datetime)."""
+    def is_open_at(self, moment, periods=None) -> bool:
+        """Whether the town hall is open at ``moment`` (an aware datetime); ``periods`` are
+        its opening periods when the caller already has them."""
         local = timezone.localtime(moment)
         return any(
             period.weekday == local.weekday() and period.opens_at <= local.time() < period.closes_at
-            for period in self.opening_hours.all()
+            for period in (self.opening_hours.all() if periods is None else periods)
         )
 
     def has_service(self, slug: str) -> bool:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,15 @@ class ElectionsConfig(AppConfig):
         )
 
         offers.connect_signals()
+        # The service's text on the portal names the next election's deadline.
+        from ecommune.services.elections.models import Election
+
+        for signal in (post_save, post_delete):
+            signal.connect(_forget_portal, sender=Election, dispatch_uid="ecommune_election_portal")
+
+
+def _forget_portal(sender, instance, raw=False, **kwargs):
+    from ecommune.core.portal_cache import forget_portal
+
+    if not raw:
+        forget_portal(instance.commune_id)
