@@ -130,3 +130,12 @@ def test_demo_agent_edits_their_communes_pages_and_settings_only(demo, client, o
     assert page.status_code == 200
     assert commune.name in page.content.decode()
     assert other_commune.name not in page.content.decode()
+
+
+def test_the_demo_life_events_name_their_appointments(demo, client):
+    html = client.get("/evenements-de-vie/jattends-ou-jai-un-enfant/").content.decode()
+    assert "Déclaration de naissance ou reconnaissance" in html
+    papers = client.get("/evenements-de-vie/jai-besoin-dune-carte-didentite-ou-dun-passeport/")
+    assert papers.status_code == 200
+    html = papers.content.decode()
+    assert "Dépôt de demande de passeport" in html and "Retrait de passeport" in html

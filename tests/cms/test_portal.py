@@ -206,6 +206,25 @@ def test_a_commune_adds_its_own_life_event(full_commune, client):
     assert 'href="/demarches/contact/"' in get(client, "/evenements-de-vie/arrivee/")
 
 
+def test_a_life_event_lists_the_appointments_it_calls_for(full_commune, other_commune, client):
+    from ecommune.appointments.models import Motive
+
+    def motive(commune, name, slug, **fields):
+        return Motive.unscoped.create(commune=commune, name=name, slug=slug, **fields)
+
+    passport = motive(full_commune, "Dépôt de passeport", "passeport", instructions="Photo")
+    closed = motive(full_commune, "Ancien motif", "ancien", active=False)
+    elsewhere = motive(other_commune, "Passeport ailleurs", "passeport-b")
+    event = LifeEventPage.objects.get(slug="jai-besoin-dune-carte-didentite-ou-dun-passeport")
+    event.motives.set([passport, closed, elsewhere])
+    event.save_revision().publish()
+    html = get(client, event.url)
+    section = html.split('id="motives-title"')[1].split("</section>")[0]
+    assert 'href="/rendez-vous/passeport/">Dépôt de passeport</a>' in section
+    assert "Pièces à apporter : Photo" in section
+    assert "Ancien motif" not in section and "Passeport ailleurs" not in section
+
+
 def test_life_event_fiche_identifiers_are_checked(full_commune):
     event = LifeEventPage.objects.first()
     event.fiches = "F1367, pas-une-fiche"

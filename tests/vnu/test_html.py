@@ -23,6 +23,7 @@ PAGES = {
     "service": "/demarches-en-ligne/sinscrire-sur-les-listes-electorales/",
     "life-events": "/evenements-de-vie/",
     "life-event": "/evenements-de-vie/elections/",
+    "life-event-appointments": "/evenements-de-vie/jattends-ou-jai-un-enfant/",
     "news-index": "/actualites/",
     "news": "/actualites/inscriptions-scolaires-rentree/",
     "event": "/actualites/fete-de-la-loire/",

@@ -4,11 +4,13 @@ accessibilité, plan du site)."""
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
@@ -338,11 +340,19 @@ class LifeEventPage(Page):
         help_text=_("Identifiers separated by commas, such as F1367, N47."),
     )
     body = RichTextField(_("what the town hall says"), blank=True)
+    motives = ParentalManyToManyField(
+        "ecommune_appointments.Motive",
+        blank=True,
+        related_name="life_events",
+        verbose_name=_("appointment motives"),
+        help_text=_("The appointments at the town hall's counters this moment of life calls for."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("services"),
+        FieldPanel("motives", widget=forms.CheckboxSelectMultiple),
         FieldPanel("fiches"),
         FieldPanel("body"),
     ]
@@ -362,6 +372,12 @@ class LifeEventPage(Page):
         services = [s for s in (commune.services() if commune else []) if s.slug in chosen]
         context["service_links"] = service_links(request, services)
         context["related_fiches"] = fiches_by_ids(publication_ids(self.fiches))
+        # The commune's own motives still open for booking (one query).
+        context["motives"] = (
+            list(self.motives.filter(commune=commune, active=True).order_by("name"))
+            if commune is not None and self.pk
+            else []
+        )
         return context
 
 

@@ -55,6 +55,15 @@ LIFE_EVENTS = (
         ["school"],
         "",
     ),
+    (
+        gettext_noop("I need an identity card or a passport"),
+        gettext_noop(
+            "The pre-application online on the ANTS site, then an appointment at the town "
+            "hall to give the file and the fingerprints."
+        ),
+        [],
+        "F1341, F14929",
+    ),
 )
 
 

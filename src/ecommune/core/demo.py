@@ -10,10 +10,11 @@ import json
 import secrets
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ecommune.core import tenancy
 from ecommune.core.models import Commune, OpeningPeriod
@@ -224,6 +225,26 @@ def _motives(commune: Commune) -> None:
         )
         if created:
             motive.counters.add(counter)
+    _life_event_motives(commune)
+
+
+def _life_event_motives(commune: Commune) -> None:
+    """The appointments each life event of the demo calls for."""
+    from ecommune.appointments.models import Motive
+    from ecommune.cms.models import LifeEventPage
+
+    wanted = {
+        "I am having a child": ["etat-civil"],
+        "I need an identity card or a passport": ["passeport", "carte-identite", "retrait-titre"],
+    }
+    events = LifeEventPage.objects.descendant_of(commune.site.root_page)
+    for title, slugs in wanted.items():
+        with translation.override(settings.LANGUAGE_CODE):
+            title = translation.gettext(title)
+        for event in events.filter(title=title):
+            if not event.motives.exists():
+                event.motives.set(Motive.objects.filter(commune=commune, slug__in=slugs))
+                event.save_revision().publish()
 
 
 #: The next presidential election (first round in April 2027, as announced); once its
