@@ -105,3 +105,54 @@ def test_search_from_the_header_without_javascript(demo_site, page_at):
     page.get_by_role("link", name="Listes électorales : en cas de première inscription").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Listes électorales")
     assert "Vérifié le 9 janvier 2026" in page.locator(".ec-fiche__source").inner_text()
+
+
+def signed_in(page, live_url, email):
+    """Give the browser the session of the account ``email`` (no sign-in form to fill)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    session = Client()
+    session.force_login(get_user_model().objects.get(email=email))
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_url,
+            }
+        ]
+    )
+    return page
+
+
+@pytest.mark.parametrize("theme", ["commune", "dsfr"])
+def test_every_step_of_every_service_is_accessible_in_both_themes(demo_site, page_at, theme):
+    """Each step of each enabled service's wizard, opened at its own address by a signed-in
+    resident: axe-core clean at 360 px, no horizontal scrolling, a screenshot per step."""
+    from ecommune.core.demo import RESIDENT_EMAIL
+    from ecommune.requests.views import APPLICANT_STEP, CONFIRM_STEP
+
+    Commune.unscoped.update(theme=theme)
+    commune = Commune.unscoped.get()
+    page = signed_in(page_at(360), demo_site, RESIDENT_EMAIL)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    problems, seen = [], []
+    for service in commune.services():
+        steps = [APPLICANT_STEP, *(name for name, _form in service.form_steps()), CONFIRM_STEP]
+        for step in steps:
+            path = f"/demarches/{service.slug}/{step}/"
+            response = page.goto(demo_site + path)
+            assert response.status == 200, path
+            assert page.url == demo_site + path, f"{path} sent to {page.url}"
+            seen.append(path)
+            violations = axe_violations(page)
+            if violations:
+                problems.append(f"{theme} {path}: {describe(violations)}")
+            if page.evaluate("document.documentElement.scrollWidth") > 360:
+                problems.append(f"{theme} {path}: wider than 360 px")
+            name = f"{theme}-step-{service.slug}-{step}-360.png"
+            page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    assert problems == [], "\n".join(problems)
+    assert len(seen) >= 12  # contact 3, civil status 4, elections 4, school 5

@@ -132,6 +132,78 @@ def test_every_page_type_and_contact_step_is_valid_html_in_both_themes(demo, cli
 
 
 @needs_vnu
+def test_every_step_of_every_service_is_valid_html_in_both_themes(demo, client, tmp_path):
+    """Each step of each enabled service's wizard, opened at its own address by the signed-in
+    demo resident (as tests/e2e/test_pages.py does in Chromium)."""
+    from django.contrib.auth import get_user_model
+
+    from ecommune.core.demo import RESIDENT_EMAIL
+    from ecommune.requests.views import APPLICANT_STEP, CONFIRM_STEP
+
+    client.force_login(get_user_model().objects.get(email=RESIDENT_EMAIL))
+    documents = {}
+    for theme in ("commune", "dsfr"):
+        Commune.unscoped.update(theme=theme)
+        for service in Commune.unscoped.get().services():
+            steps = [APPLICANT_STEP, *(name for name, _form in service.form_steps()), CONFIRM_STEP]
+            for step in steps:
+                response = client.get(f"/demarches/{service.slug}/{step}/", **HOST)
+                assert response.status_code == 200, (service.slug, step)
+                documents[f"{theme}-{service.slug}-{step}"] = html_of(response)
+    assert len(documents) >= 24
+    errors = vnu_errors(documents, tmp_path)
+    assert errors == [], "\n".join(errors)
+
+
+# The resident's pages around the services: signed out, then signed in as the demo resident.
+PUBLIC_PAGES = [
+    "/compte/connexion/",
+    "/compte/inscription/",
+    "/compte/mot-de-passe/oubli/",
+    "/rendez-vous/",
+    "/rendez-vous/passeport/",
+    "/file-attente/",
+    "/famille/simulateur/",
+]
+RESIDENT_PAGES = [
+    "/compte/profil/",
+    "/compte/mot-de-passe/changer/",
+    "/compte/supprimer/",
+    "/demarches/mes-demandes/",
+    "/rendez-vous/mes-rendez-vous/",
+    "/famille/",
+    "/famille/adresse/",
+    "/famille/enfant/",
+    "/famille/quotient-familial/",
+    "/famille/inviter/",
+    "/famille/factures/",
+]
+
+
+@needs_vnu
+def test_the_residents_account_appointment_and_family_pages_are_valid_html(demo, client, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    from ecommune.core.demo import RESIDENT_EMAIL
+
+    documents = {}
+    for theme in ("commune", "dsfr"):
+        Commune.unscoped.update(theme=theme)
+        client.logout()
+        for path in PUBLIC_PAGES:
+            response = client.get(path, **HOST)
+            assert response.status_code == 200, path
+            documents[f"{theme}{path.replace('/', '-')}"] = html_of(response)
+        client.force_login(get_user_model().objects.get(email=RESIDENT_EMAIL))
+        for path in RESIDENT_PAGES:
+            response = client.get(path, **HOST)
+            assert response.status_code == 200, path
+            documents[f"{theme}{path.replace('/', '-')}"] = html_of(response)
+    errors = vnu_errors(documents, tmp_path)
+    assert errors == [], "\n".join(errors)
+
+
+@needs_vnu
 def test_the_checker_catches_an_error(tmp_path):
     """The checker is really run: a duplicate id is an error."""
     html = '<!DOCTYPE html><html lang="fr"><head><title>t</title></head><body>'

@@ -18,7 +18,7 @@ AUTOCOMPLETE = {
     "username": "email",
     "first_name": "given-name",
     "last_name": "family-name",
-    "street_address": "street-address",
+    "street_address": "address-line1",  # one line: "street-address" is for a textarea
     "postal_code": "postal-code",
     "city": "address-level2",
     "phone": "tel",

@@ -308,7 +308,7 @@ class DeliveryForm(forms.Form):
 
     autocomplete = {
         "recipient": "name",
-        "street_address": "street-address",
+        "street_address": "address-line1",  # one line: "street-address" is for a textarea
         "postal_code": "postal-code",
         "city": "address-level2",
         "country": "country-name",

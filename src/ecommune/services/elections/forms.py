@@ -286,7 +286,7 @@ class AttachmentForm(ReusableDocumentsMixin, forms.Form):
     )
 
     autocomplete = {
-        "street_address": "street-address",
+        "street_address": "address-line1",  # one line: "street-address" is for a textarea
         "postal_code": "postal-code",
         "city": "address-level2",
     }
