@@ -161,6 +161,67 @@ def test_a_parent_enrols_a_child_and_the_summary_names_the_school_of_the_sector(
     assert OutboxMessage.unscoped.filter(related_reference=enrolment.request.reference).exists()
 
 
+def test_a_parent_chooses_documents_already_in_their_space(
+    client,
+    commune,
+    schools,
+    private_storage,  # noqa: F811
+):
+    """The family record book and identity given before are offered again; the proof of
+    domicile chosen from the space stands in for the sworn statement."""
+    from ecommune.requests.documents import store_document
+
+    user = UserFactory(email="camille@example.org")
+    stranger = UserFactory(email="autre@example.org")
+    kept = {}
+    for owner, kind, name in (
+        (user, "family_record", "livret.pdf"),
+        (user, "identity", "cni.pdf"),
+        (user, "proof_of_address", "edf.pdf"),
+        (stranger, "identity", "autre.pdf"),
+    ):
+        kept[owner.email, kind] = store_document(
+            uploaded=SimpleUploadedFile(name, PDF + name.encode(), "application/pdf"),
+            kind=kind,
+            commune=commune,
+            owner=owner,
+        )
+    client.force_login(user)
+    post_step(client, "school", "applicant", APPLICANT)
+    post_step(client, "school", "child", {**CHILD, "school_year": str(next_school_year())})
+    post_step(client, "school", "school", {"choice": "sector"})
+    page = client.get("/demarches/school/pieces/").content.decode()
+    assert "livret.pdf" in page and "autre.pdf" not in page
+    forged = post_step(
+        client,
+        "school",
+        "pieces",
+        {
+            "child_identity_kept": kept[user.email, "family_record"].pk,
+            "guardian_identity_kept": kept[stranger.email, "identity"].pk,
+        },
+    )
+    assert "Choisissez un des documents de votre propre espace." in errors_of(forged)
+    step = post_step(
+        client,
+        "school",
+        "pieces",
+        {
+            "child_identity_kept": kept[user.email, "family_record"].pk,
+            "guardian_identity_kept": kept[user.email, "identity"].pk,
+            "proof_of_address_kept": kept[user.email, "proof_of_address"].pk,
+        },
+    )
+    assert step.status_code == 302, errors_of(step)
+    done = post_step(client, "school", "confirm", {"certify": "on"})
+    assert client.get(done["Location"]).status_code == 302
+    enrolment = SchoolEnrolment.unscoped.get()
+    assert not enrolment.sworn_statement
+    assert set(enrolment.request.documents.all()) == {
+        kept[user.email, kind] for kind in ("family_record", "identity", "proof_of_address")
+    }
+
+
 def test_the_documents_step_says_vaccinations_are_the_schools_business(client, commune, schools):
     post_step(client, "school", "applicant", APPLICANT)
     post_step(client, "school", "child", {**CHILD, "school_year": str(next_school_year())})

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.requests.document_steps import ReusableDocumentsMixin
 from ecommune.requests.forms import DocumentField
 from ecommune.requests.models import DocumentKind
 from ecommune.services.school.forms import DateInput
@@ -114,9 +115,10 @@ class SchoolStepForm(forms.Form):
         return cleaned
 
 
-class DocumentsStepForm(forms.Form):
+class DocumentsStepForm(ReusableDocumentsMixin, forms.Form):
     """Only what D131-3-1 allows: the child's identity, the adults' identity and a proof of
-    domicile, which a sworn statement may replace."""
+    domicile, which a sworn statement may replace. A signed-in parent may choose documents
+    already in their space (the family record book given for a brother, their identity)."""
 
     template_name = "ecommune_school/forms/documents.html"
 
@@ -147,7 +149,8 @@ class DocumentsStepForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        missing = not cleaned.get("proof_of_address") and not cleaned.get("sworn_statement")
+        proof = cleaned.get("proof_of_address") or cleaned.get("proof_of_address_kept")
+        missing = not proof and not cleaned.get("sworn_statement")
         if missing and not self.has_error("proof_of_address"):
             self.add_error(
                 "sworn_statement", _("Send a proof of domicile or tick the sworn statement.")
