@@ -47,6 +47,18 @@ class Counter(CommuneOwned):
     feed_token = models.CharField(
         _("calendar feed key"), max_length=64, default=_new_token, editable=False, unique=True
     )
+    # Where the counter is, for the national ID-card and passport search (ANTS hub).
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Such as 47.2184. Needed to show this counter on rendezvouspasseport.ants.gouv.fr."
+        ),
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, help_text=_("Such as -1.5536.")
+    )
 
     class Meta:
         verbose_name = _("counter")
@@ -146,6 +158,14 @@ class CounterOpening(CommuneOwned):
         return result
 
 
+class AntsReason(models.TextChoices):
+    """The reasons the ANTS hub searches slots for (its ``reason`` parameter)."""
+
+    CNI = "CNI", _("Identity card")
+    PASSPORT = "PASSPORT", _("Passport")
+    BOTH = "CNI-PASSPORT", _("Identity card and passport")
+
+
 class Motive(CommuneOwned):
     """Why a resident comes, such as « Dépôt de demande de passeport »: how long it takes,
     how many people one appointment may cover, and which counters handle it."""
@@ -166,6 +186,16 @@ class Motive(CommuneOwned):
         _("ANTS pre-demand number required"),
         default=False,
         help_text=_("For ID cards and passports: each person gives their pre-demand number."),
+    )
+    ants_reason = models.CharField(
+        _("title for the ANTS search"),
+        max_length=12,
+        blank=True,
+        choices=AntsReason.choices,
+        help_text=_(
+            "The title this motive files, so that its free slots show on "
+            "rendezvouspasseport.ants.gouv.fr. Empty: not shown there."
+        ),
     )
     active = models.BooleanField(_("open for booking"), default=True)
 
@@ -358,6 +388,15 @@ class AppointmentSettings(BaseSiteSetting):
         max_length=200,
         blank=True,
         help_text=_("The key ANTS gave for this API (sent in the x-rdv-opt-auth-token header)."),
+    )
+    ants_hub_listed = models.BooleanField(
+        _("show our ID-card and passport slots on rendezvouspasseport.ants.gouv.fr"),
+        default=False,
+        help_text=_(
+            "The national search asks this site for the free slots of the motives that have a "
+            "title for the ANTS search, at the counters whose latitude and longitude are given. "
+            "The IT team registers the site with ANTS once (see the documentation)."
+        ),
     )
 
     class Meta:

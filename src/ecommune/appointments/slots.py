@@ -227,6 +227,30 @@ def next_free_slot(
     return best
 
 
+def free_slots_by_counter(
+    pairs,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    now: datetime.datetime | None = None,
+    min_notice: datetime.timedelta = datetime.timedelta(0),
+):
+    """``(motive, slot)`` for each free slot of each ``(motive, counter)`` pair, pair by pair;
+    the availability of all the counters is read once (the ANTS hub's search)."""
+    pairs = list(pairs)
+    counters = list({counter.pk: counter for _motive, counter in pairs}.values())
+    if not counters:
+        return []
+    now = now or timezone.now()
+    capacity, taken = availability(counters, first, last)
+    earliest = _epoch(now + min_notice)
+    return [
+        (motive, slot)
+        for motive, counter in pairs
+        for slot in _slots_of(motive, [counter], capacity, taken, earliest, False)
+    ]
+
+
 def find_slot(motive, counter_id: int, start: datetime.datetime, **options) -> Slot | None:
     """The free slot of ``motive`` at this counter and time, or None (past, closed, full,
     outside the opening hours, or a counter that does not handle the motive)."""

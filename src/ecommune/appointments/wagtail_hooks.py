@@ -36,7 +36,7 @@ class CounterViewSet(ModelViewSet):
     icon = "home"
     menu_label = _("Counters")
     add_to_admin_menu = False
-    form_fields = ["name", "location", "slot_minutes"]
+    form_fields = ["name", "location", "slot_minutes", "latitude", "longitude"]
     list_display = ["name", "location"]
 
 
@@ -69,6 +69,7 @@ class MotiveViewSet(ModelViewSet):
         "counters",
         "instructions",
         "requires_ants_number",
+        "ants_reason",
         "active",
     ]
     list_display = ["name", "duration_minutes", "active"]

@@ -364,6 +364,8 @@ ECOMMUNE_PUBLIC_SCHEME = (
 )
 # How recently a task worker must have finished a task for `ecommune doctor` to be content.
 ECOMMUNE_WORKER_HEARTBEAT_SECONDS = env.int("ECOMMUNE_WORKER_HEARTBEAT_SECONDS", default=15)
+# The key the ANTS hub sends to /api/ants/ (X-HUB-RDV-AUTH-TOKEN); empty: those calls are off.
+ECOMMUNE_ANTS_HUB_TOKEN = env.str("ECOMMUNE_ANTS_HUB_TOKEN", default="")
 
 # Accounts: how long the link verifying a new resident's address works (seconds).
 ECOMMUNE_EMAIL_VERIFICATION_MAX_AGE = env.int(

@@ -30,6 +30,7 @@ urlpatterns = [
     path("file-attente/", include("ecommune.appointments.queue_urls")),
     path("famille/", include("ecommune.services.school.urls")),
     path("paiements/", include("ecommune.payments.urls")),
+    path("api/ants/", include("ecommune.appointments.ants_hub_urls")),
 ]
 
 if settings.DEBUG:

@@ -211,6 +211,8 @@ def _motives(commune: Commune) -> None:
             "Les pièces d'identité des parents et le livret de famille s'il y en a un.",
         ),
     ]
+    # The title each motive files, for the national search (rendezvouspasseport.ants.gouv.fr).
+    reasons = {"passeport": "PASSPORT", "carte-identite": "CNI"}
     for name, slug, minutes, people, ants, counter, instructions in motives:
         motive, created = Motive.objects.get_or_create(
             commune=commune,
@@ -220,6 +222,7 @@ def _motives(commune: Commune) -> None:
                 "duration_minutes": minutes,
                 "max_people": people,
                 "requires_ants_number": ants,
+                "ants_reason": reasons.get(slug, ""),
                 "instructions": instructions,
             },
         )
