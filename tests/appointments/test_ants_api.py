@@ -26,6 +26,7 @@ class FakeAnts:
 
     def __init__(self):
         self.requests: list[dict] = []
+        self.changes: list[dict] = []  # POST and DELETE /appointments
         self.mode = "ok"
         fake = self
 
@@ -57,6 +58,24 @@ class FakeAnts:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+
+            def _change(self):
+                url = urlparse(self.path)
+                fake.changes.append(
+                    {
+                        "method": self.command,
+                        "path": url.path,
+                        "params": {k: v[0] for k, v in parse_qs(url.query).items()},
+                        "token": self.headers.get("x-rdv-opt-auth-token"),
+                    }
+                )
+                status, payload = (503, b"") if fake.mode == "down" else (200, b'{"success":true}')
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_POST = do_DELETE = _change
 
             def log_message(self, *args):
                 pass
@@ -169,3 +188,96 @@ def test_without_the_setting_ants_is_never_asked(client, commune, passport, mond
         **HOST,
     )
     assert page.status_code == 302 and fake_ants.requests == []
+
+
+# Declaring the appointments (POST and DELETE /appointments) ---------------------------------
+
+
+def book_passport(client, passport, start, *numbers):
+    page = client.post(
+        "/rendez-vous/passeport/reserver/",
+        {
+            "slot": slot_key(passport.counters.get(), start),
+            **details(**{f"ants_{n + 1}": number for n, number in enumerate(numbers)}),
+        },
+        **HOST,
+    )
+    assert page.status_code == 302, page.content.decode()[:300]
+    return Booking.unscoped.latest("pk")
+
+
+def test_a_booking_is_declared_to_ants_once_committed_with_its_link(
+    client, commune, passport, monday, ants_on, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book_passport(client, passport, at(monday, 9), "7A2B9C4D1E", "ABCDE12345")
+    assert [(c["method"], c["params"]["application_id"]) for c in ants_on.changes] == [
+        ("POST", "7A2B9C4D1E"),
+        ("POST", "ABCDE12345"),
+    ]
+    declared = ants_on.changes[0]
+    assert declared["token"] == TOKEN and declared["path"] == "/api/appointments"
+    assert declared["params"]["appointment_date"] == f"{monday.isoformat()}T09:00:00"
+    assert declared["params"]["meeting_point"] == "Mairie de Commune-A — Passeports"
+    assert "/rendez-vous/deplacer/" in declared["params"]["management_url"]
+    entry = booking.ants_numbers.get(number="7A2B9C4D1E")
+    assert entry.declared_start == at(monday, 9) and entry.sync_due_at is None
+
+
+def test_a_move_withdraws_the_old_appointment_and_declares_the_new_one(
+    client, commune, passport, monday, ants_on, django_capture_on_commit_callbacks
+):
+    from ecommune.appointments import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book_passport(client, passport, at(monday, 9), "7A2B9C4D1E")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.move(booking, booking.counter_id, at(monday, 10))
+    withdraw, declare = ants_on.changes[1:]
+    assert withdraw["method"] == "DELETE"
+    assert withdraw["params"] == {
+        "application_id": "7A2B9C4D1E",
+        "meeting_point": "Mairie de Commune-A — Passeports",
+        "appointment_date": f"{monday.isoformat()}T09:00:00",
+    }
+    assert declare["method"] == "POST"
+    assert declare["params"]["appointment_date"] == f"{monday.isoformat()}T10:00:00"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(booking, notify_resident=False)
+    assert ants_on.changes[-1]["method"] == "DELETE"
+    assert ants_on.changes[-1]["params"]["appointment_date"] == f"{monday.isoformat()}T10:00:00"
+    assert booking.ants_numbers.get().declared_start is None
+
+
+def test_ants_down_keeps_the_booking_and_tries_again_later(
+    client, commune, passport, monday, ants_on, django_capture_on_commit_callbacks, caplog
+):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from ecommune.appointments.ants_declarations import sync_due
+
+    ants_on.mode = "down"
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book_passport(client, passport, at(monday, 9), "7A2B9C4D1E")
+    entry = booking.ants_numbers.get()
+    assert entry.active and entry.declared_start is None  # booked all the same
+    assert entry.sync_attempts == 1 and "503" in entry.sync_error
+    assert entry.sync_due_at > timezone.now()
+    assert "tried again later" in caplog.text
+    assert sync_due()["failed"] == 0  # not due yet: two minutes later
+    ants_on.mode = "ok"
+    assert sync_due(now=entry.sync_due_at)["in_step"] == 1
+    entry.refresh_from_db()
+    assert entry.declared_start == at(monday, 9) and entry.sync_attempts == 0
+    assert entry.sync_error == "" and entry.sync_due_at is None
+    call_command("ecommune_ants_sync")  # nothing due any more: no call
+    assert [c["method"] for c in ants_on.changes] == ["POST", "POST"]
+
+
+def test_without_the_api_set_up_nothing_is_declared(
+    client, commune, passport, monday, fake_ants, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book_passport(client, passport, at(monday, 9), "7A2B9C4D1E")
+    assert fake_ants.changes == [] and booking.ants_numbers.get().sync_due_at is None

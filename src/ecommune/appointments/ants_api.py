@@ -10,8 +10,12 @@ Only ``validated`` may be booked; ``consumed`` means the request was already fil
 ANTS, ``expired``/``unknown``/``declared`` that the number cannot hold a new appointment
 (FRENCH-RULES.md; the shapes follow betagouv/rdv-service-public's client, as no live call
 is possible here). ANTS being down or slow never blocks a booking: the caller logs it and
-the local rule (one future appointment per number in the install) still holds. Declaring
-the appointments to ANTS (``POST /appointments``) is not done yet.
+the local rule (one future appointment per number in the install) still holds.
+
+``POST {url}/appointments`` and ``DELETE {url}/appointments`` (query parameters
+``application_id``, ``meeting_point``, ``appointment_date`` and, to declare,
+``management_url``) tell ANTS which appointment a number holds here, so that other
+software sees it; ``ecommune.appointments.ants_declarations`` keeps them in step.
 """
 
 import json
@@ -78,6 +82,55 @@ class AntsApiClient:
                 appointments=list(entry.get("appointments") or []),
             )
         return found
+
+
+def appointment_date(moment) -> str:
+    """How ANTS writes an appointment's date: Paris time, to the second, no offset."""
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _change(client, method: str, params: list[tuple[str, str]]) -> None:
+    if not client.url.startswith(("https://", "http://")):
+        raise AntsApiError(f"not a web address: {client.url}")
+    request = urllib.request.Request(  # noqa: S310  (an https address set by the commune)
+        f"{client.url}/appointments?{urllib.parse.urlencode(params)}",
+        method=method,
+        headers={"Accept": "application/json", "x-rdv-opt-auth-token": client.token},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=client.timeout) as response:  # noqa: S310
+            response.read()
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
+        raise AntsApiError(f"{method} /appointments: {error}") from error
+
+
+def declare_appointment(client, number, meeting_point, start, management_url) -> None:
+    """Tell ANTS that ``number`` holds this appointment here; raises AntsApiError."""
+    _change(
+        client,
+        "POST",
+        [
+            ("application_id", number),
+            ("meeting_point", meeting_point),
+            ("appointment_date", appointment_date(start)),
+            ("management_url", management_url),
+        ],
+    )
+
+
+def withdraw_appointment(client, number, meeting_point, start) -> None:
+    """Tell ANTS that ``number`` no longer holds this appointment; raises AntsApiError."""
+    _change(
+        client,
+        "DELETE",
+        [
+            ("application_id", number),
+            ("meeting_point", meeting_point),
+            ("appointment_date", appointment_date(start)),
+        ],
+    )
 
 
 def client_for(config) -> AntsApiClient | None:

@@ -338,6 +338,13 @@ class AntsNumber(models.Model):
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="ants_numbers")
     number = models.CharField(_("pre-demand number"), max_length=10)
     active = models.BooleanField(default=True)
+    # What ANTS's anti-duplicate API was last told (ecommune.appointments.ants_declarations):
+    # the appointment declared, and when to try again after a failure (None: in step).
+    declared_start = models.DateTimeField(null=True, blank=True, editable=False)
+    declared_meeting_point = models.CharField(max_length=200, blank=True, editable=False)
+    sync_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    sync_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    sync_error = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ANTS pre-demand number")

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecommune.appointments import ants_api, ics
+from ecommune.appointments import ants_api, ants_declarations, ics
 from ecommune.appointments.home import forget_next_slot
 from ecommune.appointments.models import (
     AntsNumber,
@@ -248,6 +248,8 @@ def book(
             except IntegrityError:
                 continue
         _claim_ants_numbers(booking, ants_numbers, now)
+        if ants_numbers:
+            ants_declarations.mark_due(booking)
         send_confirmation(booking, "appointment.booked")
         forget_next_slot(commune.pk)
     return booking
@@ -273,6 +275,7 @@ def move(booking: Booking, counter_id: int, start: datetime.datetime, *, now=Non
         locked.link_version += 1
         locked.reminder_sent_at = None
         locked.save()
+        ants_declarations.mark_due(locked)
         send_confirmation(locked, "appointment.moved")
         forget_next_slot(locked.commune_id)
     return locked
@@ -290,6 +293,7 @@ def cancel(booking: Booking, *, notify_resident: bool = True) -> Booking:
         locked.link_version += 1
         locked.save()
         AntsNumber.objects.filter(booking=locked).update(active=False)
+        ants_declarations.mark_due(locked)
         forget_next_slot(locked.commune_id)
         if notify_resident:
             send_confirmation(locked, "appointment.cancelled", cancelled=True)

@@ -8,3 +8,11 @@ from ecommune.core.tasks_api import task
 def send_appointment_reminders() -> int:
     """Queue tomorrow's reminders; the same as the ``ecommune_appointment_reminders`` command."""
     return services.send_due_reminders()
+
+
+@task()
+def sync_ants_declarations(booking_id: int | None = None) -> dict[str, int]:
+    """Tell ANTS of the appointments of the due pre-demand numbers (of one booking or all)."""
+    from ecommune.appointments.ants_declarations import sync_due
+
+    return sync_due(booking_id)
