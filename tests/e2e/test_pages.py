@@ -30,6 +30,7 @@ PAGES = {
     "personal-data": "/donnees-personnelles/",
     "accessibility": "/accessibilite/",
     "site-map": "/plan-du-site/",
+    "satisfaction": "/avis/",
     "search": "/recherche/?q=listes+électorales",
     "fiches": "/vos-droits/",
     "fiche": "/vos-droits/F1367/",

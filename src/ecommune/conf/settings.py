@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ecommune.services.elections",
     "ecommune.services.school",
     "ecommune.payments",
+    "ecommune.feedback",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

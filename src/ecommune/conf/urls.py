@@ -31,6 +31,7 @@ urlpatterns = [
     path("famille/", include("ecommune.services.school.urls")),
     path("paiements/", include("ecommune.payments.urls")),
     path("api/ants/", include("ecommune.appointments.ants_hub_urls")),
+    path("avis/", include("ecommune.feedback.urls")),
 ]
 
 if settings.DEBUG:
