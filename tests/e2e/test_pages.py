@@ -9,33 +9,13 @@ import pytest
 from ecommune.core.demo import seed_demo
 from ecommune.core.models import Commune
 from tests.e2e.conftest import axe_violations, describe
+from tests.portal_pages import PORTAL_PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(
     os.environ.get("ECOMMUNE_SCREENSHOTS", Path(__file__).resolve().parents[2] / "screenshots")
 )
-# One page of each type of the demo portal.
-PAGES = {
-    "home": "/",
-    "services": "/demarches-en-ligne/",
-    "service": "/demarches-en-ligne/sinscrire-sur-les-listes-electorales/",
-    "life-events": "/evenements-de-vie/",
-    "life-event": "/evenements-de-vie/elections/",
-    "life-event-appointments": "/evenements-de-vie/jattends-ou-jai-un-enfant/",
-    "news-index": "/actualites/",
-    "news": "/actualites/inscriptions-scolaires-rentree/",
-    "event": "/actualites/fete-de-la-loire/",
-    "contact": "/contact/",
-    "legal-notice": "/mentions-legales/",
-    "personal-data": "/donnees-personnelles/",
-    "accessibility": "/accessibilite/",
-    "site-map": "/plan-du-site/",
-    "satisfaction": "/avis/",
-    "search": "/recherche/?q=listes+électorales",
-    "fiches": "/vos-droits/",
-    "fiche": "/vos-droits/F1367/",
-    "theme": "/vos-droits/N19810/",
-}
+PAGES = PORTAL_PAGES
 
 
 @pytest.fixture

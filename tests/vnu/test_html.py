@@ -11,34 +11,14 @@ import pytest
 
 from ecommune.core.demo import seed_demo
 from ecommune.core.models import Commune
+from tests.portal_pages import PORTAL_PAGES
 
 pytestmark = pytest.mark.django_db
 VNU_JAR = Path(__file__).parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
 HOST = {"HTTP_HOST": "saint-ebrard.localhost"}
-# One page of each type of the demo portal (as tests/e2e/test_pages.py).
-PAGES = {
-    "home": "/",
-    "services": "/demarches-en-ligne/",
-    "service": "/demarches-en-ligne/sinscrire-sur-les-listes-electorales/",
-    "life-events": "/evenements-de-vie/",
-    "life-event": "/evenements-de-vie/elections/",
-    "life-event-appointments": "/evenements-de-vie/jattends-ou-jai-un-enfant/",
-    "news-index": "/actualites/",
-    "news": "/actualites/inscriptions-scolaires-rentree/",
-    "event": "/actualites/fete-de-la-loire/",
-    "contact": "/contact/",
-    "legal-notice": "/mentions-legales/",
-    "personal-data": "/donnees-personnelles/",
-    "accessibility": "/accessibilite/",
-    "site-map": "/plan-du-site/",
-    "satisfaction": "/avis/",
-    "search": "/recherche/?q=listes+électorales",
-    "fiches": "/vos-droits/",
-    "fiche": "/vos-droits/F1367/",
-    "theme": "/vos-droits/N19810/",
-    "track": "/demarches/suivi/",
-}
+# One page of each type of the demo portal, and the tracking form.
+PAGES = {**PORTAL_PAGES, "track": "/demarches/suivi/"}
 APPLICANT = {"first_name": "Camille", "last_name": "Martin", "email": "camille@example.org"}
 MESSAGE = {
     "topic": "roads",
