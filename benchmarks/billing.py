@@ -28,16 +28,9 @@ def build(commune):
     from django.utils import timezone
 
     from ecommune.accounts.models import User
+    from ecommune.families.models import Child, Guardian, Household
     from ecommune.requests.models import Document
-    from ecommune.services.school.models import (
-        Activity,
-        ActivityEnrolment,
-        Child,
-        DayChange,
-        Guardian,
-        Household,
-        PriceBand,
-    )
+    from ecommune.services.school.models import Activity, ActivityEnrolment, DayChange, PriceBand
 
     households_count = CHILDREN // PER_HOUSEHOLD
     activities = [

@@ -19,7 +19,7 @@ def main(requests: int = 300) -> None:
     from django.test import Client
 
     from ecommune.cms.models import NewsPage
-    from ecommune.core.demo import seed_demo
+    from ecommune.demo.seed import seed_demo
 
     seed_demo(Path(folder) / "credentials.json")
     client = Client()

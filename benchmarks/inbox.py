@@ -21,8 +21,8 @@ def main(pages: int = 30) -> None:
     from django.utils import timezone
 
     from ecommune.accounts.models import User
-    from ecommune.core.demo import AGENT_EMAIL, seed_demo
     from ecommune.core.models import Commune
+    from ecommune.demo.seed import AGENT_EMAIL, seed_demo
     from ecommune.requests.models import Request
     from ecommune.requests.references import new_reference
     from ecommune.testing.otp import login_agent

@@ -77,8 +77,8 @@ def setup() -> str:
     folder = start_django()
 
     from ecommune.cms.models import StandardPage
-    from ecommune.core.demo import seed_demo
     from ecommune.core.models import Commune
+    from ecommune.demo.seed import seed_demo
 
     seed_demo(Path(folder) / "credentials.json")
     home = Commune.unscoped.get().site.root_page

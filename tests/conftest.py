@@ -14,20 +14,14 @@ pytest_plugins = [
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: the portal's fragments, the next free slot and
-    the rate limits of one test must not leak into the next. The content types too: a
-    transactional test flushes the database, which recreates the content types under new
-    ids, while Django's content-type cache and each Wagtail permission policy
-    (``_content_type``, a cached property) keep the old ones; the demo agent's site
-    permission then seemed missing when the back-office walk ran after such a test."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.cache import cache
-    from wagtail.permissions import policy_registry
+def _empty_cache(empty_caches):
+    """Each test starts with empty caches (``ecommune.testing.pytest_plugin.clear_caches``)."""
+    yield
 
-    cache.clear()
-    ContentType.objects.clear_cache()
-    for registry in (policy_registry.values_by_class, policy_registry.values_by_exact_class):
-        for policy in registry.values():
-            getattr(policy, "__dict__", {}).pop("_content_type", None)
+
+@pytest.fixture(autouse=True)
+def _run_as_the_test_commune(as_the_test_commune):
+    """A test that uses the ``commune`` fixture (or the portal's ``full_commune``) runs as
+    that commune (``ecommune.testing.pytest_plugin.as_the_test_commune``), unless marked
+    ``outside_commune``."""
     yield

@@ -10,8 +10,8 @@ from wagtail.models import Page, Site
 
 from ecommune.appointments.models import Counter
 from ecommune.cms.models import NewsPage
-from ecommune.core.demo import AGENT_EMAIL, RESIDENT_EMAIL, seed_demo
 from ecommune.core.models import Commune
+from ecommune.demo.seed import AGENT_EMAIL, RESIDENT_EMAIL, seed_demo
 from ecommune.services.school.models import School
 from ecommune.testing.otp import verify_session
 
@@ -139,3 +139,46 @@ def test_the_demo_life_events_name_their_appointments(demo, client):
     assert papers.status_code == 200
     html = papers.content.decode()
     assert "Dépôt de demande de passeport" in html and "Retrait de passeport" in html
+
+
+def test_the_demo_resident_finds_something_in_every_part_of_my_space(demo, client):
+    """Issue 17: a newcomer trying the demo sees an invoice to pay, an appointment coming,
+    a request waiting for a missing piece and a survey to answer, once however many times
+    the demo is seeded."""
+    from ecommune.appointments.models import Booking
+    from ecommune.payments.models import Invoice
+    from ecommune.requests.models import Document, Request
+
+    seed_demo(demo)
+    resident = get_user_model().objects.get(email=RESIDENT_EMAIL)
+    assert Invoice.unscoped.count() == 1
+    assert Booking.unscoped.filter(user=resident).count() == 1
+    assert Request.unscoped.filter(applicant=resident).count() == 2
+    assert Document.unscoped.filter(owner=resident).count() == 2
+    client.force_login(resident)
+    from html import unescape
+
+    page = unescape(client.get("/compte/espace/").content.decode())
+    waiting = Request.unscoped.get(applicant=resident, status="waiting_resident")
+    assert f"/demarches/demande/{waiting.reference}/repondre/" in page
+    assert "33,60 €" in page
+    assert "Retrait de passeport ou de carte d'identité" in page
+    assert "Donner votre avis sur « " in page
+    assert "Lucas Lefebvre" in page
+
+
+def test_the_demo_hall_booking_is_designed_published_and_listed(demo, client):
+    """« Réservation d'une salle municipale » comes from the designer's models (the kit's
+    template), not from code, and the portal lists it with the other services."""
+    from ecommune.core.tenancy import using
+    from ecommune.procedures.models import Procedure
+
+    commune = Commune.unscoped.get()
+    with using(commune):
+        procedure = Procedure.objects.get()
+        assert procedure.template == "reservation-salle" and procedure.versions.count() == 1
+    html = client.get("/").content.decode()
+    assert "Réservation d&#x27;une salle municipale" in html or "Réservation d'une salle" in html
+    assert f"/demarches/{procedure.slug}/" in html
+    agent = get_user_model().objects.get(email=AGENT_EMAIL).agent
+    assert procedure.slug in agent.services

@@ -238,3 +238,89 @@ def test_template_installs_this_version_of_the_kit():
     context = json.loads(new.CONTEXT_FILE.read_text(encoding="utf-8"))
     assert context["ecommune_version"] == __version__
     assert set(context["__prompts__"]) == set(new.template_keys())
+
+
+def _exec_start(unit: Path) -> list[str]:
+    """The unit's ExecStart as arguments (continuation lines joined)."""
+    text = unit.read_text(encoding="utf-8").replace("\\\n", " ")
+    line = re.search(r"^ExecStart=(.+)$", text, re.MULTILINE).group(1)
+    return line.split()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_generated_units_run_as_written(port_lezard, tmp_path):
+    """web, worker and schedule: each unit's command, run from the site's folder, works."""
+    import time
+    import urllib.request
+
+    systemd = port_lezard / "deploy" / "systemd"
+    assert {unit.name for unit in systemd.iterdir()} == {
+        "ecommune-web.service",
+        "ecommune-worker.service",
+        "ecommune-schedule.service",
+    }
+    env = site_env(tmp_path / "db.sqlite3")
+    env["ECOMMUNE_TASKS_BACKEND"] = "database"
+    manage(port_lezard, env, "migrate", "--no-input")
+    manage(port_lezard, env, "ecommune_setup_commune", "config/commune.json")
+    venv = "/srv/port-lezard/venv/bin/"
+
+    def command(unit: str) -> list[str]:
+        words = _exec_start(systemd / unit)
+        assert words[0].startswith(venv), words
+        program = words[0].removeprefix(venv)
+        if program == "python":
+            return [sys.executable, *words[1:]]
+        return [str(Path(sys.executable).parent / program), *words[1:]]
+
+    web_command = command("ecommune-web.service")
+    port = _free_port()
+    web_command[web_command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    processes = [
+        subprocess.Popen(  # noqa: S603
+            args, cwd=port_lezard, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for args in (
+            web_command,
+            command("ecommune-worker.service"),
+            command("ecommune-schedule.service"),
+        )
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and status != 200:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/", headers={"Host": "127.0.0.1"}
+                )
+                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                    status = response.status
+            except OSError:
+                time.sleep(0.5)
+        doctor = subprocess.run(
+            [sys.executable, "manage.py", "ecommune_doctor", "--worker-timeout", "60"],
+            cwd=port_lezard,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    assert status == 200
+    lines = doctor.stdout.splitlines()
+    worker = [line for line in lines if "tâches" in line.lower() or "task worker" in line.lower()]
+    assert worker and worker[0].startswith("[ OK ]"), doctor.stdout + doctor.stderr
+    jobs = [line for line in lines if "outbox" in line]
+    assert jobs and jobs[0].startswith("[ OK ]"), doctor.stdout

@@ -8,7 +8,7 @@ from ecommune.services.school.models import School
 from ecommune.testing.factories import AgentFactory, SchoolFactory
 from ecommune.testing.otp import login_agent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.outside_commune]
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from ecommune.core import validators
+from ecommune.core import phones, validators
 
 
 @pytest.mark.parametrize("code", ["75056", "44109", "2A004", "2B033", "97411", "01001", "98818"])
@@ -32,13 +32,13 @@ def test_postal_codes_list_accepts_several_and_refuses_one_bad():
     ],
 )
 def test_phone_numbers_are_written_the_french_way(raw, shown):
-    validators.validate_french_phone(raw)
-    assert validators.format_french_phone(raw) == shown
+    phones.validate_french_phone(raw)
+    assert phones.format_french_phone(raw) == shown
 
 
 def test_a_foreign_or_short_number_is_refused():
     with pytest.raises(ValidationError):
-        validators.validate_french_phone("12345")
+        phones.validate_french_phone("12345")
 
 
 def test_contrast_ratio_matches_wcag_reference_values():

@@ -47,13 +47,15 @@ def run_demo(args) -> int:
     folder = Path(args.dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["ECOMMUNE_DEMO_DIR"] = str(folder)
+    # The demo's database, files and secret key live in its folder, whatever the shell says.
+    os.environ["ECOMMUNE_BASE_DIR"] = str(folder)
     os.environ["DJANGO_SETTINGS_MODULE"] = "ecommune.conf.demo"
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
-    from ecommune.core.demo import seed_demo
+    from ecommune.demo.seed import seed_demo
 
     credentials = seed_demo(folder / "credentials.json")
     base = f"http://127.0.0.1:{args.port}"
@@ -75,7 +77,11 @@ def run_demo(args) -> int:
             stdout=subprocess.DEVNULL,
         )
     try:
-        call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
+        # Static and media files through the site's URLs (DEBUG), not runserver's own
+        # handler, which skips the middleware and so the security headers.
+        call_command(
+            "runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_static_handler=False
+        )
     except KeyboardInterrupt:
         pass
     finally:
@@ -99,7 +105,13 @@ def run_doctor(args) -> int:
     import django
     from django.core.management import call_command
 
-    django.setup()
+    try:
+        django.setup()
+    except Exception as exc:  # noqa: BLE001  (MissingVariable, ImproperlyConfigured, ImportError)
+        # A missing production variable or a broken settings module is a doctor line too.
+        message = " ".join(str(exc).split()) or exc.__class__.__name__
+        print(f"[FAIL] Réglages : {message}")
+        return 1
     options = {} if args.worker_timeout is None else {"worker_timeout": args.worker_timeout}
     try:
         call_command("ecommune_doctor", **options)

@@ -229,3 +229,19 @@ def test_an_unknown_kind_of_email_is_refused(resident):
 
     with pytest.raises(ValueError):
         send_account_email(resident, "newsletter")
+
+
+def test_without_the_notifications_app_an_account_email_fails_loudly(resident):
+    """Accounts sit below notifications: they ask for their emails with a signal, and an
+    install where nothing answers it refuses to send instead of losing the email."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ecommune.accounts.emails import account_email, send_account_email
+    from ecommune.notifications.account_emails import connect_signals
+
+    assert account_email.disconnect(dispatch_uid="ecommune_account_emails")
+    try:
+        with pytest.raises(ImproperlyConfigured):
+            send_account_email(resident, "account_deleted")
+    finally:
+        connect_signals()

@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from ecommune.appointments.models import Counter, Motive
+from ecommune.appointments.models import Motive
 from ecommune.core import tenancy
 from ecommune.requests.workdays import is_working_day
+from ecommune.testing.factories import OFFICE_HOURS, make_counter
 
 
 def quiet_monday(weeks_ahead: int = 2) -> datetime.date:
@@ -28,13 +29,7 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 @pytest.fixture
 def counter(commune):
     """Open Monday–Friday 8:30–12:00 (2 agents) and 13:30–17:00 (1 agent), 15-minute slots."""
-    with tenancy.using(commune):
-        counter = Counter.objects.create(name="Passeports", location="Bureau 3")
-        counter.add_weekly_opening(
-            [0, 1, 2, 3, 4], datetime.time(8, 30), datetime.time(12), agents=2
-        )
-        counter.add_weekly_opening([0, 1, 2, 3, 4], datetime.time(13, 30), datetime.time(17))
-    return counter
+    return make_counter(commune, "Passeports", openings=OFFICE_HOURS, location="Bureau 3")
 
 
 @pytest.fixture

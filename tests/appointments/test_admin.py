@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from ecommune.accounts.backoffice import AGENT_PERMISSIONS
 from ecommune.appointments import queue, services
 from ecommune.appointments.models import Booking, BookingStatus, Closure, Desk, QueueTicket
 from ecommune.core import tenancy
@@ -19,7 +20,7 @@ HOST = {"HTTP_HOST": "commune-a.test"}
 
 @pytest.fixture
 def agent_client(client, commune):
-    agent = AgentFactory(commune=commune)
+    agent = AgentFactory(commune=commune, permissions=AGENT_PERMISSIONS)
     login_agent(client, agent.user)
     return client
 

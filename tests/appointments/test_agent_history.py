@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from ecommune.accounts.backoffice import AGENT_PERMISSIONS
 from ecommune.accounts.models import AuditEvent
 from ecommune.appointments.models import Booking
 from ecommune.requests.models import Channel
@@ -18,7 +19,7 @@ HOST = {"HTTP_HOST": "commune-a.test"}
 
 @pytest.fixture
 def agent(client, commune):
-    agent = AgentFactory(commune=commune)
+    agent = AgentFactory(commune=commune, permissions=AGENT_PERMISSIONS)
     login_agent(client, agent.user)
     return agent.user
 

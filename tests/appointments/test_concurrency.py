@@ -7,6 +7,7 @@ from django.db import connection, connections
 
 from ecommune.appointments import services
 from ecommune.appointments.models import Booking, SlotUnit
+from ecommune.core import tenancy
 from tests.appointments.conftest import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,14 +30,16 @@ def test_exactly_one_of_many_concurrent_bookings_gets_the_last_place(commune, ci
     def attempt(n):
         try:
             barrier.wait()
-            services.book(
-                motive=civil,
-                counter_id=counter_id,
-                start=start,
-                first_name="B",
-                last_name=f"Concurrent{n}",
-                email=f"b{n}@example.org",
-            )
+            # Each thread is a request of its own: it selects the commune as one would.
+            with tenancy.using(commune):
+                services.book(
+                    motive=civil,
+                    counter_id=counter_id,
+                    start=start,
+                    first_name="B",
+                    last_name=f"Concurrent{n}",
+                    email=f"b{n}@example.org",
+                )
             outcomes.append("booked")
         except services.SlotUnavailable:
             outcomes.append("full")

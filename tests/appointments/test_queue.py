@@ -2,8 +2,10 @@
 
 import datetime
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from ecommune.appointments import queue
@@ -12,6 +14,9 @@ from ecommune.core import tenancy
 from ecommune.notifications.models import OutboxMessage
 
 HOST = {"HTTP_HOST": "commune-a.test"}
+# Mid-morning in Paris: the services "an hour ago" fall on the same local day whatever the
+# hour the suite runs (at half past midnight, an hour ago was yesterday's queue).
+MORNING = datetime.datetime(2027, 3, 9, 11, 30, tzinfo=ZoneInfo("Europe/Paris"))
 
 
 @pytest.fixture
@@ -40,6 +45,7 @@ def test_calling_the_next_serves_in_order_and_two_desks_never_share_a_ticket(
     assert QueueTicket.unscoped.get(number=3).status == TicketStatus.DONE
 
 
+@time_machine.travel(MORNING, tick=False)
 def test_the_estimate_uses_open_desks_and_recent_service_times(commune, counter, desks):
     assert queue.counter_status(counter)["wait_minutes"] is None  # no desk open
     queue.set_desk_open(desks[0], True)
@@ -59,6 +65,7 @@ def test_the_estimate_uses_open_desks_and_recent_service_times(commune, counter,
     assert queue.counter_status(counter)["wait_minutes"] == 10
 
 
+@time_machine.travel(MORNING, tick=False)
 def test_one_long_service_does_not_make_the_estimate_jump(commune, counter, desks):
     queue.set_desk_open(desks[0], True)
     for _ in range(12):

@@ -28,6 +28,52 @@ def test_a_day_is_cut_into_slots_within_opening_hours(commune, passport, monday)
     assert all(slot.end - slot.start == datetime.timedelta(minutes=30) for slot in slots)
 
 
+def test_an_opening_is_open_on_every_listed_weekday_whatever_the_day_it_was_set_up(
+    commune, passport, monday
+):
+    """django-scheduler cuts a WEEKLY rule down to the first day's weekday: an opening set up
+    on a Wednesday for Monday to Friday must open on Monday to Friday all the same."""
+    with tenancy.using(commune):
+        other = Counter.objects.create(name="Urbanisme")
+        other.add_weekly_opening(
+            [0, 1, 2, 3, 4],
+            datetime.time(9),
+            datetime.time(10),
+            starting=monday - datetime.timedelta(days=5),
+        )
+        passport.counters.set([other])
+    week = [monday + datetime.timedelta(days=n) for n in range(5)]
+    counts = [len(free_slots(passport, day, day, now=BEFORE)) for day in week]
+    assert counts[0] > 0 and counts == [counts[0]] * 5, counts
+
+
+def test_openings_recorded_with_a_weekly_rule_are_moved_to_every_listed_weekday(
+    commune, passport, monday
+):
+    import importlib
+
+    from django.apps import apps
+    from schedule.models import Rule
+
+    with tenancy.using(commune):
+        other = Counter.objects.create(name="Urbanisme")
+        opening = other.add_weekly_opening(
+            [0, 1, 2, 3, 4], datetime.time(9), datetime.time(10), starting=monday
+        )
+        passport.counters.set([other])
+    weekly, _ = Rule.objects.get_or_create(
+        frequency="WEEKLY", params="byweekday:0,1,2,3,4", defaults={"name": "weekly 0,1,2,3,4"}
+    )
+    type(opening.event).objects.filter(pk=opening.event_id).update(rule=weekly)
+    tuesday = monday + datetime.timedelta(days=1)
+    assert free_slots(passport, tuesday, tuesday, now=BEFORE) == []  # as the old rule did
+    migration = importlib.import_module(
+        "ecommune.appointments.migrations.0007_openings_on_every_listed_weekday"
+    )
+    migration.every_listed_weekday(apps, None)
+    assert free_slots(passport, tuesday, tuesday, now=BEFORE)
+
+
 def test_weekends_and_public_holidays_are_closed(commune, passport, monday):
     saturday = monday + datetime.timedelta(days=5)
     assert free_slots(passport, saturday, saturday + datetime.timedelta(days=1), now=BEFORE) == []
@@ -93,6 +139,7 @@ def test_queries_do_not_depend_on_the_number_of_bookings(commune, civil, monday)
             free_slots(civil, monday, monday + datetime.timedelta(weeks=8), now=BEFORE)
         return len(queries)
 
+    count()  # the counters' opening units are then in the portal cache
     empty = count()
     counter_id = civil.counters.get().pk
     for n in range(12):

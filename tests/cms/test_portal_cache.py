@@ -88,7 +88,7 @@ def test_the_communes_settings_and_hours_show_at_once(full_commune, client):
         closes_at=datetime.time(11, 55),
     )
     assert version(full_commune) != before
-    assert "09h05–11h55" in get(client)
+    assert "9 h 05–11 h 55" in get(client)
 
 
 def test_the_version_is_in_the_database_so_every_process_renders_again(full_commune, client):

@@ -161,7 +161,7 @@ def test_a_new_commune_gets_a_contact_page_with_its_hours_and_the_contact_reques
     assert "2 rue de la Mairie" in html and "44000 Commune-A" in html
     assert 'href="tel:0240112233"' in html or "02 40 11 22 33" in html
     assert "Ouvert en ce moment" in html
-    assert "08h30–12h00" in html
+    assert "8 h 30–12 h 00" in html
     assert 'href="/demarches/contact/"' in html
 
 
@@ -222,13 +222,15 @@ def test_the_news_index_lists_upcoming_events_soonest_first_in_french(full_commu
     assert events.index("Fête de la musique") < events.index("Conseil municipal")
     from_to = _("from %(start)s to %(end)s")
     at = _("at %(start)s")
-    assert "samedi 13 juin 2026</time>, " + from_to % {"start": "14h00", "end": "18h30"} in events
     assert (
-        "samedi 20 juin 2026</time>, " + at % {"start": "19h00"} + " — Salle du conseil" in events
+        "samedi 13 juin 2026</time>, " + from_to % {"start": "14 h 00", "end": "18 h 30"} in events
+    )
+    assert (
+        "samedi 20 juin 2026</time>, " + at % {"start": "19 h 00"} + " — Salle du conseil" in events
     )
     assert (
         _("from %(start)s until %(end)s")
-        % {"start": "mardi 9 juin 2026, 10h00", "end": "jeudi 11 juin 2026, 18h00"}
+        % {"start": "mardi 9 juin 2026 à 10 h 00", "end": "jeudi 11 juin 2026 à 18 h 00"}
         in events
     )
 
@@ -260,7 +262,7 @@ def test_the_event_page_says_when_and_where(full_commune, client):
     )
     html = get(client, "/actualites/fete/")
     assert '<time datetime="2026-06-13T14:00:00+02:00">samedi 13 juin 2026</time>' in html
-    assert _("from %(start)s to %(end)s") % {"start": "14h00", "end": "18h30"} in html
+    assert _("from %(start)s to %(end)s") % {"start": "14 h 00", "end": "18 h 30"} in html
     assert "Place de l'Église" in html
     assert "Scène ouverte." in html
 

@@ -17,8 +17,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's event loop runs in the main thread while
+    it is open, and Django's ``async_to_sync`` (the health endpoint) refuses to run beside
+    it, so it must be closed before the next module, whatever runs on this worker next."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -69,3 +72,29 @@ def describe(violations):
         + ", ".join(str(n["target"]) for n in v["nodes"][:3])
         for v in violations
     )
+
+
+@pytest.fixture(autouse=True)
+def _test_body_runs_as_the_demo_commune(request, monkeypatch):
+    """A browser test that seeds the demo and then calls the kit's functions (open a desk,
+    issue an invoice) acts as the town hall of that commune would: once ``seed_demo`` ran,
+    the test body runs as the demo commune (``ecommune.testing.pytest_plugin.run_test_as``).
+    The live server's threads select their own commune from each request's host."""
+    from ecommune.core import tenancy
+    from ecommune.core.models import Commune
+    from ecommune.testing.pytest_plugin import run_test_as
+
+    seed = getattr(request.module, "seed_demo", None)
+    tokens = []
+    if seed is not None:
+
+        def seed_and_select(*args, **kwargs):
+            credentials = seed(*args, **kwargs)
+            commune = Commune.base_queryset().get(site__is_default_site=True)
+            tokens.append(run_test_as(commune, monkeypatch))
+            return credentials
+
+        monkeypatch.setattr(request.module, "seed_demo", seed_and_select)
+    yield
+    for token in reversed(tokens):
+        tenancy.deactivate(token)

@@ -5,8 +5,9 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
-from ecommune.core.demo import RESIDENT_EMAIL, seed_demo
+from ecommune.demo.seed import RESIDENT_EMAIL, seed_demo
 from tests.accounts.conftest import fr, fr_errors
 from tests.e2e.conftest import axe_violations, describe
 from tests.e2e.test_portal import SCREENSHOTS
@@ -76,7 +77,7 @@ def test_a_resident_signs_up_verifies_and_manages_the_account(
     page.get_by_role("button", name=fr("Create my account")).click()
     assert fr_errors(2) in page.locator(".ec-error-summary").inner_text()
     assert page.locator("#id_email").get_attribute("aria-invalid") == "true"
-    assert page.locator("#id_email_error").is_visible()
+    expect(page.locator("#id_email_error")).to_be_visible()
     assert page.locator("#id_first_name").input_value() == "Camille"
     check(page, "signup-errors", width)
 
@@ -100,7 +101,7 @@ def test_a_resident_signs_up_verifies_and_manages_the_account(
     assert heading(page) == fr("My account")
     assert (
         page.get_by_role("navigation", name=fr("Your account"))
-        .get_by_role("link", name=fr("My account"))
+        .get_by_role("link", name=fr("My space"))
         .is_visible()
     )
     check(page, "profile", width)
@@ -126,8 +127,8 @@ def test_a_resident_signs_up_verifies_and_manages_the_account(
     check(page, "delete", width)
     page.fill("#id_password", "pas-le-bon")
     page.get_by_role("button", name=fr("Delete my account")).click()
-    assert page.locator("#id_password_error").is_visible()
-    assert page.locator("#id_confirm_error").is_visible()
+    expect(page.locator("#id_password_error")).to_be_visible()
+    expect(page.locator("#id_confirm_error")).to_be_visible()
     check(page, "delete-errors", width)
     page.fill("#id_password", PASSWORD)
     page.locator("#id_confirm").check()

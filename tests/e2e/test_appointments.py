@@ -7,10 +7,11 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from ecommune.appointments import queue
 from ecommune.appointments.models import Booking, Counter, Desk
-from ecommune.core.demo import seed_demo
+from ecommune.demo.seed import seed_demo
 from ecommune.notifications.models import OutboxMessage
 from tests.e2e.conftest import axe_violations, describe
 from tests.e2e.test_portal import SCREENSHOTS
@@ -122,7 +123,7 @@ def test_the_agent_sees_the_appointment_in_the_day_view(live_server, page_at, tm
     from ecommune.appointments import services
     from ecommune.appointments.models import Motive
     from ecommune.appointments.slots import free_slots
-    from ecommune.core.demo import AGENT_EMAIL
+    from ecommune.demo.seed import AGENT_EMAIL
     from ecommune.testing.otp import login_agent
 
     seed_demo(tmp_path / "credentials.json")
@@ -193,7 +194,7 @@ def test_the_home_page_shows_the_wait_and_the_next_appointment(
         assert violations == [], describe(violations)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_role("link", name="Prendre rendez-vous").click()
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert page.url.endswith("/rendez-vous/")
 
 

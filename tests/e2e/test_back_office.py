@@ -4,7 +4,7 @@ axe-core finds no violation, nothing is wider than the screen, a screenshot each
 import pytest
 from django.test import Client
 
-from ecommune.core.demo import AGENT_EMAIL, seed_demo
+from ecommune.demo.seed import AGENT_EMAIL, seed_demo
 from ecommune.testing.otp import login_agent
 from tests.e2e.conftest import axe_violations, describe
 from tests.e2e.test_portal import SCREENSHOTS

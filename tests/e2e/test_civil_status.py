@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ecommune.core.demo import seed_demo
+from ecommune.demo.seed import seed_demo
 from tests.e2e.conftest import axe_violations, describe
 from tests.e2e.test_portal import SCREENSHOTS
 

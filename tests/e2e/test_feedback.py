@@ -5,9 +5,10 @@ and the same walk without JavaScript (where axe-core, a script, cannot run)."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from ecommune.core.demo import AGENT_EMAIL, seed_demo
 from ecommune.core.models import Commune
+from ecommune.demo.seed import AGENT_EMAIL, seed_demo
 from ecommune.notifications.models import OutboxMessage
 from ecommune.requests.services import change_status
 from tests.e2e.conftest import axe_violations, describe
@@ -51,14 +52,16 @@ def test_a_resident_gives_their_opinion_on_a_phone(
     assert page.get_by_role("heading", level=1).inner_text() == "Votre avis en trois questions"
     check(page, f"{theme}-questions")
     page.get_by_role("button", name="Envoyer mon avis").click()
-    assert page.get_by_text("Choisissez une réponse à cette question.").count() == 3
+    # expect() waits for the answer page: a count taken at once may still read the questions.
+    missing = page.get_by_text("Choisissez une réponse à cette question.", exact=True)
+    expect(missing).to_have_count(3)
     check(page, f"{theme}-errors")
     page.get_by_label("Plutôt facile").check()
     page.get_by_label("Oui", exact=True).check()
     page.get_by_label("Très satisfait").check()
     page.get_by_role("button", name="Envoyer mon avis").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Merci pour votre avis"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Merci pour votre avis")
     check(page, f"{theme}-thanks")
     page.get_by_role("link", name="Voir la satisfaction des usagers, démarche par démarche").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Satisfaction des usagers"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Satisfaction des usagers")
     check(page, f"{theme}-results")

@@ -6,9 +6,10 @@ provider with the ID token. With JavaScript (axe-core at 360 px) and without."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from ecommune.accounts.franceconnect.models import FranceConnectIdentity
-from ecommune.core.demo import seed_demo
+from ecommune.demo.seed import seed_demo
 from ecommune.testing.factories import UserFactory
 from tests.accounts.conftest import fr
 from tests.accounts.franceconnect_provider import ACCOUNTS, enable_franceconnect
@@ -58,8 +59,8 @@ def test_a_resident_signs_in_with_franceconnect_files_with_the_certified_identit
     page = page_at(width, java_script_enabled=javascript)
     page.goto(url + "/compte/connexion/")
     button = page.get_by_role("link", name="S’identifier avec FranceConnect")
-    assert button.is_visible()
-    assert page.get_by_role("link", name="Qu’est-ce que FranceConnect ?").is_visible()
+    expect(button).to_be_visible()
+    expect(page.get_by_role("link", name="Qu’est-ce que FranceConnect ?")).to_be_visible()
     check(page, "login", width, javascript)
 
     button.click()

@@ -87,7 +87,7 @@ def test_an_agent_works_the_inbox_and_the_resident_answers(
         if javascript:
             check(answer, "answer", 360)
             answer.get_by_role("button", name="Envoyer ma réponse").click()
-            error = answer.get_by_text("Écrivez une réponse ou ajoutez un document.")
+            error = answer.get_by_text("Écrivez une réponse ou ajoutez un document.", exact=True)
             expect(error).to_be_visible()
             check(answer, "answer-error", 360)
         else:

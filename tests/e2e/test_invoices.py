@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from ecommune.core.demo import RESIDENT_EMAIL, seed_demo
 from ecommune.core.models import Commune
+from ecommune.demo.seed import RESIDENT_EMAIL, seed_demo
+from ecommune.families import households
 from ecommune.payments import invoices as issuing
-from ecommune.services.school import households
 from ecommune.testing.factories import UserFactory
 from tests.e2e.conftest import axe_violations, describe
 from tests.e2e.test_portal import SCREENSHOTS

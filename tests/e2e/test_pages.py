@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ecommune.core.demo import seed_demo
 from ecommune.core.models import Commune
+from ecommune.demo.seed import seed_demo
 from tests.e2e.conftest import axe_violations, describe
 from tests.portal_pages import PORTAL_PAGES
 
@@ -112,7 +112,7 @@ def signed_in(page, live_url, email):
 def test_every_step_of_every_service_is_accessible_in_both_themes(demo_site, page_at, theme):
     """Each step of each enabled service's wizard, opened at its own address by a signed-in
     resident: axe-core clean at 360 px, no horizontal scrolling, a screenshot per step."""
-    from ecommune.core.demo import RESIDENT_EMAIL
+    from ecommune.demo.seed import RESIDENT_EMAIL
     from ecommune.requests.views import APPLICANT_STEP, CONFIRM_STEP
 
     Commune.unscoped.update(theme=theme)

@@ -5,12 +5,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
-from ecommune.core.demo import RESIDENT_EMAIL, seed_demo
 from ecommune.core.models import Commune
+from ecommune.demo.seed import RESIDENT_EMAIL, seed_demo
+from ecommune.families import households
 from ecommune.payments.balances import balances_of
 from ecommune.payments.models import Invoice, Payment
-from ecommune.services.school import households
 from ecommune.testing.factories import UserFactory
 from tests.e2e.conftest import axe_violations, describe
 from tests.e2e.test_portal import SCREENSHOTS
@@ -83,11 +84,11 @@ def test_a_refused_payment_leaves_the_invoice_to_pay(live_server, page_at, tmp_p
     page.fill("#id_amount", "20")
     page.get_by_label("F2026-09998", exact=False).check()
     page.locator("main form.ec-form button[type=submit]").click()
-    assert page.locator(".ec-error-summary").is_visible()
+    expect(page.locator(".ec-error-summary")).to_be_visible()
     check(page, "amount-error")
     page.fill("#id_amount", "")
     page.locator("main form.ec-form button[type=submit]").click()
     page.locator("button[value=refused]").click()
     check(page, "refused")
-    assert page.locator("[role=alert] h1").is_visible()
+    expect(page.locator("[role=alert] h1")).to_be_visible()
     assert balances_of(invoice)[2] == Decimal("12.00")

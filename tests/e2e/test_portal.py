@@ -5,8 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from ecommune.core.demo import seed_demo
+from ecommune.demo.seed import seed_demo
 from ecommune.testing.otp import totp_token
 from tests.e2e.conftest import axe_violations, describe
 
@@ -51,7 +52,7 @@ def test_home_page_in_french_with_the_reassurance_bar(demo_site, page_at):
     explanation = page.locator(".ec-reassurance__body")
     assert not explanation.is_visible()
     summary.click()
-    assert explanation.is_visible()
+    expect(explanation).to_be_visible()
     assert "Vérifiez l'adresse" in explanation.inner_text()
 
 
@@ -69,7 +70,7 @@ def test_the_home_page_works_without_javascript(demo_site, page_at):
     page = page_at(360, java_script_enabled=False)
     page.goto(demo_site + "/")
     page.locator(".ec-reassurance summary").click()
-    assert page.locator(".ec-reassurance__body").is_visible()
+    expect(page.locator(".ec-reassurance__body")).to_be_visible()
     page.get_by_role("link", name="Inscriptions scolaires pour la rentrée : c'est ouvert").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Inscriptions scolaires")
 

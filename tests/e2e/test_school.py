@@ -3,8 +3,9 @@ Chromium: each page passes axe-core at 360 px, the summary names the school of t
 from the address, and the acknowledgment follows."""
 
 import pytest
+from playwright.sync_api import expect
 
-from ecommune.core.demo import RESIDENT_EMAIL, seed_demo
+from ecommune.demo.seed import RESIDENT_EMAIL, seed_demo
 from ecommune.services.school.models import SchoolEnrolment
 from tests.e2e.conftest import axe_violations, describe
 from tests.e2e.test_portal import SCREENSHOTS
@@ -38,7 +39,7 @@ def test_a_parent_fills_in_the_family_space_and_enrols_a_child(live_server, page
     check(page, "family-empty")
     page.get_by_role("link", name="Ajouter un enfant").click()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.locator(".ec-error-summary").is_visible()
+    expect(page.locator(".ec-error-summary")).to_be_visible()
     check(page, "child-errors")
     page.fill("#id_first_name", "Léa")
     page.fill("#id_last_name", "Lefebvre")
@@ -57,7 +58,13 @@ def test_a_parent_fills_in_the_family_space_and_enrols_a_child(live_server, page
         check(page, name)
     page.goto(live_server.url + "/famille/activites/")
     assert page.get_by_role("heading", level=1).inner_text() == "Cantine et périscolaire"
-    page.get_by_role("group", name="Restauration scolaire").get_by_label("Lundi").check()
+    # The demo's household has a child already: Léa's Monday.
+    from ecommune.families.models import Child
+    from ecommune.services.school.models import Activity
+
+    lea = Child.unscoped.get(first_name="Léa")
+    canteen = Activity.unscoped.get(name="Restauration scolaire")
+    page.check(f"#id_child{lea.pk}-a{canteen.pk}_0")
     page.get_by_role("button", name="Enregistrer les jours").click()
     assert "Les jours ont été enregistrés." in page.get_by_role("main").inner_text()
     check(page, "activities")
@@ -67,9 +74,9 @@ def test_a_parent_fills_in_the_family_space_and_enrols_a_child(live_server, page
     assert page.get_by_role("heading", level=1).inner_text() == "Qui fait la demande"
     next_step(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Votre enfant et votre adresse"
-    page.fill("#id_child-first_name", "Léa")
-    page.fill("#id_child-last_name", "Lefebvre")
-    page.fill("#id_child-birth_date", "2020-03-02")
+    page.fill("#id_child-child_first_name", "Léa")
+    page.fill("#id_child-child_last_name", "Lefebvre")
+    page.fill("#id_child-child_birth_date", "2020-03-02")
     page.select_option("#id_child-level", "CP")
     page.fill("#id_child-street_number", "8")
     page.fill("#id_child-street_name", "av. Jules Ferry")

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ecommune.core.demo import AGENT_EMAIL, RESIDENT_EMAIL, seed_demo
+from ecommune.demo.seed import AGENT_EMAIL, RESIDENT_EMAIL, seed_demo
 from ecommune.payments.models import Invoice, Payment
 from ecommune.services.school.models import ActivityEnrolment, SchoolEnrolment
 from ecommune.testing.otp import login_agent
@@ -45,9 +45,9 @@ def test_enrolment_canteen_billing_payment_and_treasury(live_server, page_at, tm
     # The parent enrols Léa at school (the wizard adds her to the household)…
     parent.goto(live_server.url + "/demarches/school/")
     parent.get_by_role("button", name="Suivant").click()
-    parent.fill("#id_child-first_name", "Léa")
-    parent.fill("#id_child-last_name", "Lefebvre")
-    parent.fill("#id_child-birth_date", "2020-03-02")
+    parent.fill("#id_child-child_first_name", "Léa")
+    parent.fill("#id_child-child_last_name", "Lefebvre")
+    parent.fill("#id_child-child_birth_date", "2020-03-02")
     parent.select_option("#id_child-level", "CP")
     parent.fill("#id_child-street_number", "8")
     parent.fill("#id_child-street_name", "av. Jules Ferry")
@@ -68,9 +68,14 @@ def test_enrolment_canteen_billing_payment_and_treasury(live_server, page_at, tm
 
     # … and at the canteen on Mondays and Tuesdays.
     parent.goto(live_server.url + "/famille/activites/")
-    canteen = parent.get_by_role("group", name="Restauration scolaire")
-    canteen.get_by_label("Lundi").check()
-    canteen.get_by_label("Mardi").check()
+    # The demo's household has a child already: Léa's boxes (Monday and Tuesday).
+    from ecommune.families.models import Child
+    from ecommune.services.school.models import Activity
+
+    lea = Child.unscoped.get(first_name="Léa")
+    canteen = Activity.unscoped.get(name="Restauration scolaire")
+    parent.check(f"#id_child{lea.pk}-a{canteen.pk}_0")
+    parent.check(f"#id_child{lea.pk}-a{canteen.pk}_1")
     parent.get_by_role("button", name="Enregistrer les jours").click()
     assert "Les jours ont été enregistrés." in parent.get_by_role("main").inner_text()
     check(parent, "activities", 360)
@@ -98,7 +103,9 @@ def test_enrolment_canteen_billing_payment_and_treasury(live_server, page_at, tm
     agent.fill("#id_month", f"{school_year}-10")
     agent.get_by_role("button", name="Lancer la facturation").click()
     agent.wait_for_url(re.compile(r"/admin/ecoles/factures/$"))
-    invoice = Invoice.unscoped.get()
+    # The demo's resident has an invoice of the demo already: the run's is the school's.
+    billed = Invoice.unscoped.filter(billing_key__startswith="school:")
+    invoice = billed.get()
     assert invoice.total > Decimal("0.00")
     expect(agent.locator("body")).to_contain_text(invoice.number)
     check(agent, "invoices", 1280)
@@ -107,7 +114,7 @@ def test_enrolment_canteen_billing_payment_and_treasury(live_server, page_at, tm
     agent.fill("#id_month", f"{school_year}-10")
     agent.get_by_role("button", name="Lancer la facturation").click()
     agent.wait_for_url(re.compile(r"/admin/ecoles/factures/$"))
-    assert Invoice.unscoped.count() == 1
+    assert billed.count() == 1
 
     # The parent reads the invoice, pays it at the test bank and gets the receipt.
     parent.goto(live_server.url + "/famille/factures/")
@@ -139,4 +146,6 @@ def test_enrolment_canteen_billing_payment_and_treasury(live_server, page_at, tm
     assert export.status == 200
     text = export.body().decode("utf-8-sig")
     assert payment.reference in text and invoice.number in text
-    assert f"{invoice.total:.2f}".replace(".", ",") in text
+    # The parent paid the demo's invoice with the school's: the payment's total, to the cent.
+    payment.refresh_from_db()
+    assert f"{payment.total:.2f}".replace(".", ",") in text

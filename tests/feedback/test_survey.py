@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ecommune.core import tenancy
 from ecommune.feedback import survey
 from ecommune.feedback.models import SurveyAnswer
 from ecommune.notifications.models import OutboxMessage
@@ -36,8 +37,10 @@ def survey_path(filed) -> str:
 
 
 def closed(commune, agent, status="done", **extra):
+    """A request of ``commune`` closed by ``agent``, as that commune's back office does."""
     filed = file_request(commune, **extra)
-    change_status(filed, status, actor=agent.user)
+    with tenancy.using(commune):
+        change_status(filed, status, actor=agent.user)
     return filed
 
 
@@ -56,6 +59,27 @@ def test_closing_a_request_asks_its_applicant_three_questions_once(contact_commu
     assert not invitation(in_progress).exists()
 
 
+def test_a_service_closing_with_its_own_statuses_asks_too(contact_communes, agent, monkeypatch):
+    """The survey follows the service's declared ``closed_statuses`` (but « cancelled »)."""
+    from ecommune.services.contact.service import ContactService
+
+    monkeypatch.setattr(
+        ContactService,
+        "statuses",
+        (("submitted", "Reçue"), ("answered", "Répondue"), ("cancelled", "Annulée")),
+    )
+    monkeypatch.setattr(
+        ContactService,
+        "transitions",
+        {"submitted": ("answered", "cancelled"), "answered": (), "cancelled": ()},
+    )
+    monkeypatch.setattr(ContactService, "closed_statuses", frozenset({"answered", "cancelled"}))
+    answered = closed(contact_communes[0], agent, status="answered")
+    assert invitation(answered).count() == 1
+    cancelled = closed(contact_communes[0], agent, status="cancelled")
+    assert not invitation(cancelled).exists()
+
+
 def test_the_resident_answers_and_only_the_answers_are_kept(client, contact_communes, agent):
     filed = closed(contact_communes[0], agent)
     path = survey_path(filed)
@@ -69,7 +93,8 @@ def test_the_resident_answers_and_only_the_answers_are_kept(client, contact_comm
         assert f"<legend>{question}</legend>" in page
     empty = client.post(path, {}, **HOST)
     assert empty.status_code == 200
-    assert unescape(empty.content.decode()).count("Choisissez une réponse à cette question.") == 3
+    # Each of the three questions says it next to its field and in the error summary.
+    assert unescape(empty.content.decode()).count("Choisissez une réponse à cette question.") == 6
     assert not SurveyAnswer.unscoped.exists()
     done = client.post(path, {"ease": "4", "on_time": "yes", "satisfaction": "5"}, **HOST)
     assert "Merci pour votre avis" in unescape(done.content.decode())
@@ -99,7 +124,9 @@ def test_a_forged_old_or_other_communes_link_does_not_open(client, contact_commu
 
 def answer_many(commune, agent, marks):
     for ease, on_time, satisfaction in marks:
-        survey.record(closed(commune, agent), ease=ease, on_time=on_time, satisfaction=satisfaction)
+        filed = closed(commune, agent)
+        with tenancy.using(commune):
+            survey.record(filed, ease=ease, on_time=on_time, satisfaction=satisfaction)
 
 
 def test_results_are_published_per_service_from_five_answers(client, contact_communes, agent):

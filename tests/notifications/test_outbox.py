@@ -61,6 +61,29 @@ def test_queueing_in_a_rolled_back_transaction_leaves_nothing_and_sends_nothing(
     assert mail.outbox == []
 
 
+def test_a_binary_attachment_waits_in_the_outbox_and_leaves_with_the_email_unchanged(
+    commune, django_capture_on_commit_callbacks
+):
+    """A PDF (bytes) is kept in the outbox's JSON in base64 and sent as the same bytes, beside
+    a text attachment kept as it is."""
+    pdf = b"%PDF-1.4\n\x00\xff\xfe binary \x80\n%%EOF\n"
+    ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        message = email(
+            commune,
+            attachments=[
+                {"filename": "arrete.pdf", "mimetype": "application/pdf", "content": pdf},
+                {"filename": "rdv.ics", "mimetype": "text/calendar", "content": ics},
+            ],
+        )
+    stored = OutboxMessage.unscoped.get(pk=message.pk).attachments
+    assert "content" not in stored[0] and stored[0]["content_base64"]
+    assert stored[1]["content"] == ics
+    [sent] = mail.outbox
+    assert sent.attachments[0] == ("arrete.pdf", pdf, "application/pdf")
+    assert sent.attachments[1][:2] == ("rdv.ics", ics)
+
+
 def test_a_message_is_sent_only_after_the_transaction_commits(
     commune, django_capture_on_commit_callbacks
 ):
@@ -109,6 +132,7 @@ def test_an_explicit_idempotency_key_lets_an_event_repeat(commune):
     assert first.pk != second.pk == again.pk
 
 
+@pytest.mark.outside_commune
 def test_a_message_queued_inside_a_commune_belongs_to_it(commune, other_commune):
     with tenancy.using(other_commune):
         message = services.queue_sms("06 12 34 56 78", "Bonjour", event="request.acknowledged")

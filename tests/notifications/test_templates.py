@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from ecommune.core import tenancy
 from ecommune.notifications.events import Event, events
 from ecommune.notifications.models import Channel, NotificationTemplate
 from ecommune.notifications.rendering import (
@@ -79,7 +80,8 @@ def test_a_commune_override_wins_and_the_other_commune_gets_the_default(commune,
     own = render_notification("request.acknowledged", Channel.EMAIL, commune, CONTEXT)
     assert own.subject == "Votre demande EC-2026-4F7K9 à Commune-A"
     assert own.body == "Merci Camille Martin : EC-2026-4F7K9."
-    other = render_notification("request.acknowledged", Channel.EMAIL, other_commune, CONTEXT)
+    with tenancy.using(other_commune):
+        other = render_notification("request.acknowledged", Channel.EMAIL, other_commune, CONTEXT)
     assert other.body != own.body
     assert "Camille Martin" in other.body
     # The SMS of the same event keeps the kit's wording.

@@ -8,11 +8,14 @@ import socket
 import threading
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlencode
 
+import eopayment
 import pytest
+from django.utils import timezone
 
+from ecommune.families import households
 from ecommune.payments.models import Invoice, PaymentAccount
-from ecommune.services.school import households
 from ecommune.testing.factories import UserFactory
 
 _numbers = itertools.count(1)
@@ -151,3 +154,70 @@ def payfip(settings, commune):
     use_backend(commune, "payfip_ws", {"numcli": "123456", "saisie": "T"})
     yield server
     server.close()
+
+
+# Banks' answers ---------------------------------------------------------------------------
+
+
+def paid_detail(payment, resultrans="P"):
+    now = timezone.localtime()
+    return detail_response(
+        dattrans=now.strftime("%d%m%Y"),
+        exer=str(now.year),
+        heurtrans=now.strftime("%H%M"),
+        idOp=payment.transaction_id,
+        mel="parent@example.org",
+        montant=str(int(payment.total * 100)),
+        numauto="123456" if resultrans == "P" else "",
+        numcli="123456",
+        refdet=payment.reference,
+        resultrans=resultrans,
+        saisie="T",
+    )
+
+
+FORM = "application/x-www-form-urlencoded"
+SYSTEMPAY = {"secret_test": "1122334455667788", "vads_site_id": "12345678", "vads_ctx_mode": "TEST"}
+
+
+def dummy_paid(payment, **fields) -> dict:
+    """The dummy backend's signed « paid », stating the payment's amount and currency as the
+    kit's test bank does."""
+    return {
+        "transaction_id": payment.transaction_id,
+        "signed": "1",
+        "ok": "1",
+        "amount": str(payment.total),
+        "currency": payment.currency,
+        **fields,
+    }
+
+
+def notify(client, payment, fields):
+    return client.post(f"/paiements/banque/{payment.token}/", urlencode(fields), content_type=FORM)
+
+
+def systempay_answer(payment, *, result="00", tamper=False, cents=None, currency="978") -> dict:
+    """What SystemPay posts back, signed with the commune's test key (``cents`` and
+    ``currency``: the amount and ISO 4217 code the bank reports, the payment's by default)."""
+    fields = {
+        "vads_ctx_mode": "TEST",
+        "vads_site_id": "12345678",
+        "vads_amount": str(int(payment.total * 100) if cents is None else cents),
+        "vads_currency": currency,
+        "vads_auth_result": result,
+        "vads_result": result,
+        "vads_trans_id": "000123",
+        "vads_trans_date": "20261129100000",
+        "vads_ext_info_eopayment_trans_id": payment.transaction_id,
+    }
+    bank = eopayment.Payment("systempayv2", SYSTEMPAY)
+    fields["signature"] = bank.backend.signature(fields)
+    if tamper:
+        fields["vads_amount"] = "1"  # the signature no longer matches
+    return fields
+
+
+@pytest.fixture
+def systempay(commune):
+    return use_backend(commune, "systempayv2", SYSTEMPAY)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
+from ecommune.core import tenancy
 from ecommune.payments import invoices as issuing
 from ecommune.payments.models import Invoice
 from tests.school.billing_setup import make_family
@@ -29,11 +30,13 @@ def test_concurrent_issuers_get_consecutive_numbers(commune):
     def issue_some(n):
         try:
             barrier.wait()
-            for k in range(each):
-                line = issuing.LineDraft(
-                    label=f"T{n}-{k}", quantity=Decimal(1), unit_price=Decimal("1.00")
-                )
-                issuing.issue_invoice(household, [line], issued_on=ISSUED, send_notice=False)
+            # Each thread is a request of its own: it selects the commune as one would.
+            with tenancy.using(commune):
+                for k in range(each):
+                    line = issuing.LineDraft(
+                        label=f"T{n}-{k}", quantity=Decimal(1), unit_price=Decimal("1.00")
+                    )
+                    issuing.issue_invoice(household, [line], issued_on=ISSUED, send_notice=False)
         except Exception as error:  # noqa: BLE001  (reported below)
             errors.append(error)
         finally:

@@ -9,9 +9,9 @@ import pytest
 from django.utils.translation import gettext, override
 from payments import PaymentStatus
 
+from ecommune.families import households
 from ecommune.payments.balances import balances_of
 from ecommune.payments.models import Payment, PaymentAllocation
-from ecommune.services.school import households
 from ecommune.testing.factories import UserFactory
 from tests.payments.conftest import make_invoice
 

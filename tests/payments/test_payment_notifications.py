@@ -8,7 +8,6 @@ import threading
 from decimal import Decimal
 from urllib.parse import urlencode
 
-import eopayment
 import pytest
 from django.db import connection
 from django.test import Client
@@ -17,10 +16,13 @@ from payments import PaymentStatus
 from ecommune.payments import settlement
 from ecommune.payments.balances import balances_of
 from ecommune.payments.models import InvoiceSequence, Payment, PaymentAllocation
-from tests.payments.conftest import make_invoice, use_backend
-
-FORM = "application/x-www-form-urlencoded"
-SYSTEMPAY = {"secret_test": "1122334455667788", "vads_site_id": "12345678", "vads_ctx_mode": "TEST"}
+from tests.payments.conftest import (
+    FORM,
+    dummy_paid,
+    make_invoice,
+    notify,
+    systempay_answer,
+)
 
 
 def start_payment(parent_client, invoice):
@@ -28,15 +30,11 @@ def start_payment(parent_client, invoice):
     return Payment.objects.get()
 
 
-def notify(client, payment, fields):
-    return client.post(f"/paiements/banque/{payment.token}/", urlencode(fields), content_type=FORM)
-
-
 @pytest.mark.django_db
 def test_a_replayed_notification_credits_once(parent_client, household, client):
     invoice = make_invoice(household, "30.00")
     payment = start_payment(parent_client, invoice)
-    fields = {"transaction_id": payment.transaction_id, "signed": "1", "ok": "1"}
+    fields = dummy_paid(payment)
     first = notify(client, payment, fields)
     assert first.status_code == 200
     for _ in range(2):
@@ -64,34 +62,10 @@ def test_an_unsigned_dummy_notification_is_rejected(parent_client, household, cl
 def test_a_notification_about_another_payment_is_rejected(parent_client, household, client):
     invoice = make_invoice(household, "30.00")
     payment = start_payment(parent_client, invoice)
-    fields = {"transaction_id": "0" * 32, "signed": "1", "ok": "1"}
+    fields = dummy_paid(payment, transaction_id="0" * 32)
     assert notify(client, payment, fields).status_code == 403
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.WAITING
-
-
-def systempay_answer(payment, *, result="00", tamper=False) -> dict:
-    """What SystemPay posts back, signed with the commune's test key."""
-    fields = {
-        "vads_ctx_mode": "TEST",
-        "vads_site_id": "12345678",
-        "vads_amount": str(int(payment.total * 100)),
-        "vads_auth_result": result,
-        "vads_result": result,
-        "vads_trans_id": "000123",
-        "vads_trans_date": "20261129100000",
-        "vads_ext_info_eopayment_trans_id": payment.transaction_id,
-    }
-    bank = eopayment.Payment("systempayv2", SYSTEMPAY)
-    fields["signature"] = bank.backend.signature(fields)
-    if tamper:
-        fields["vads_amount"] = "1"  # the signature no longer matches
-    return fields
-
-
-@pytest.fixture
-def systempay(commune):
-    return use_backend(commune, "systempayv2", SYSTEMPAY)
 
 
 @pytest.mark.django_db
@@ -161,7 +135,7 @@ def test_two_notifications_at_the_same_moment_credit_once(commune, household, pa
     client = Client()
     client.force_login(parent)
     payment = start_payment(client, invoice)
-    fields = {"transaction_id": payment.transaction_id, "signed": "1", "ok": "1"}
+    fields = dummy_paid(payment)
     barrier = threading.Barrier(4)
     codes = []
 

@@ -18,30 +18,13 @@ from ecommune.payments.balances import balances_of
 from ecommune.payments.models import Payment, PaymentAllocation
 from tests.payments.conftest import (
     closed_port,
-    detail_response,
     fault_response,
     make_invoice,
+    paid_detail,
     use_backend,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def paid_detail(payment, resultrans="P"):
-    now = timezone.localtime()
-    return detail_response(
-        dattrans=now.strftime("%d%m%Y"),
-        exer=str(now.year),
-        heurtrans=now.strftime("%H%M"),
-        idOp=payment.transaction_id,
-        mel="parent@example.org",
-        montant=str(int(payment.total * 100)),
-        numauto="123456" if resultrans == "P" else "",
-        numcli="123456",
-        refdet=payment.reference,
-        resultrans=resultrans,
-        saisie="T",
-    )
 
 
 def test_the_payer_is_sent_to_payfip_with_the_idop(payfip, parent_client, household):

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from ecommune.core import tenancy
+from ecommune.families import households
 from ecommune.payments import settlement, treasury
-from ecommune.services.school import households
 from ecommune.testing.factories import UserFactory, make_commune
 from tests.payments.conftest import make_invoice
 from tests.services.helpers import agent_client_for
@@ -74,7 +75,8 @@ def test_the_agent_downloads_both_exports(client, commune, cents):
 
 def test_an_agent_of_another_commune_sees_nothing(client, cents):
     other = make_commune("Commune-C", "commune-c.test", insee_code="2B033", postal_codes="20200")
-    households.get_or_create_household(UserFactory(), other)
+    with tenancy.using(other):
+        households.get_or_create_household(UserFactory(), other)
     client, _agent = agent_client_for(client, other, ["school"])
     today = datetime.date.today().isoformat()
     payments = rows_of(

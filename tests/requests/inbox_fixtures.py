@@ -5,10 +5,9 @@ than put in a conftest, so other test modules of this folder are not affected.""
 
 import pytest
 
-from ecommune.core.registry import registry
-from ecommune.requests.services import Applicant, Beneficiary, submit_request
-from ecommune.services.contact.models import ContactMessage
 from ecommune.testing.factories import AgentFactory, UserFactory
+from ecommune.testing.filing import Applicant, Beneficiary, filed_request
+from ecommune.testing.pytest_plugin import private_storage
 
 __all__ = [
     "agent",
@@ -18,17 +17,6 @@ __all__ = [
     "other_agent",
     "private_storage",
 ]
-
-
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
 
 
 @pytest.fixture
@@ -67,28 +55,27 @@ def other_agent(contact_communes):
 
 
 def file_request(commune, *, on_behalf=False, email="camille@example.org", user=None, **extra):
-    """A real request filed through the engine, with the contact service's data."""
-    filed, _ = submit_request(
-        commune=commune,
-        service=registry.get("contact"),
+    """A real request filed through the engine (``file_request``), with the contact
+    service's data, as the commune's own site would file it."""
+    return filed_request(
+        commune,
+        "contact",
+        {"message": MESSAGE},
         applicant=Applicant(
             "Camille", "Martin", email, phone="06 12 34 56 78", sms_consent=True, user=user
         ),
         beneficiary=Beneficiary("Léa", "Martin", "parent", "lea@example.org")
         if on_behalf
         else None,
+        **extra,
     )
-    ContactMessage.unscoped.create(
-        commune=commune,
-        request=filed,
-        topic="roads",
-        subject="Lampadaire éteint",
-        message="Le lampadaire de la rue des Tilleuls est éteint.",
-    )
-    if extra:
-        type(filed).unscoped.filter(pk=filed.pk).update(**extra)
-        filed.refresh_from_db()
-    return filed
+
+
+MESSAGE = {
+    "topic": "roads",
+    "subject": "Lampadaire éteint",
+    "message": "Le lampadaire de la rue des Tilleuls est éteint.",
+}
 
 
 def resident(**kwargs):

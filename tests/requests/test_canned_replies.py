@@ -125,19 +125,15 @@ def test_a_reply_that_loads_templates_is_refused(client, agent, contact_communes
     assert not CannedReply.unscoped.filter(title="Cassé").exists()
 
 
-def test_a_superuser_says_which_commune(client, admin_user, contact_communes):
+def test_a_superusers_reply_belongs_to_the_host_names_commune(client, admin_user, contact_communes):
     from ecommune.testing.otp import verify_session
 
     client.force_login(admin_user)
     verify_session(client, admin_user)
     response = client.post(
         "/admin/ecommune_canned_replies/new/",
-        {
-            "commune": contact_communes[1].pk,
-            "service": "contact",
-            "title": "Pour B",
-            "body": "Texte",
-        },
+        {"service": "contact", "title": "Pour B", "body": "Texte"},
+        HTTP_HOST=contact_communes[1].site.hostname,
     )
     assert response.status_code == 302
     assert CannedReply.unscoped.get(title="Pour B").commune == contact_communes[1]

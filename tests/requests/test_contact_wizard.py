@@ -6,31 +6,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ecommune.requests.models import Document, Request
 from ecommune.services.contact.models import ContactMessage
+from ecommune.testing import wizard
 from ecommune.testing.factories import UserFactory
+from ecommune.testing.wizard import PDF
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b" " * 200
 
 
 @pytest.fixture
-def contact(commune, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
+def contact(commune, private_storage):
     commune.enabled_services = ["contact"]
     commune.save()
     return commune
 
 
 def post_step(client, step, data, files=None):
-    payload = {"ecommune_contact-current_step": step}
-    payload.update({f"{step}-{key}": value for key, value in data.items()})
-    payload.update({f"{step}-{key}": value for key, value in (files or {}).items()})
-    return client.post(f"/demarches/contact/{step}/", payload)
+    return wizard.post_step(client, "contact", step, data, files)
 
 
 APPLICANT = {

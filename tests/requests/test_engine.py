@@ -193,7 +193,8 @@ def test_contacts_by_phone_counter_and_post_join_the_history(enabled, service, a
 @pytest.mark.django_db
 def test_each_commune_sees_only_its_own_requests(enabled, other_commune, service):
     mine, _ = submit_request(commune=enabled, service=service, applicant=applicant())
-    theirs, _ = submit_request(commune=other_commune, service=service, applicant=applicant())
+    with tenancy.using(other_commune):
+        theirs, _ = submit_request(commune=other_commune, service=service, applicant=applicant())
     with tenancy.using(enabled):
         assert list(Request.objects.all()) == [mine]
         assert not Request.objects.filter(pk=theirs.pk).exists()

@@ -4,8 +4,10 @@ with price grids for 2026-2027, and families enrolled."""
 import datetime
 from decimal import Decimal
 
+from ecommune.core import tenancy
+from ecommune.families import households
 from ecommune.requests.models import Document
-from ecommune.services.school import activities, households
+from ecommune.services.school import activities
 from ecommune.services.school.models import Activity, PriceBand
 from ecommune.testing.factories import UserFactory
 
@@ -40,6 +42,14 @@ def make_activities(commune):
 
 
 def make_family(commune, *, qf=None, qf_valid_until=None, children=1, user=None, name="Roy"):
+    """A household of ``commune``, set up as that commune's own pages would."""
+    with tenancy.using(commune):
+        return _make_family(
+            commune, qf=qf, qf_valid_until=qf_valid_until, children=children, user=user, name=name
+        )
+
+
+def _make_family(commune, *, qf=None, qf_valid_until=None, children=1, user=None, name="Roy"):
     user = user or UserFactory(last_name=name)
     household = households.get_or_create_household(user, commune)
     household.street_number = "3"

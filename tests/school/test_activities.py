@@ -8,7 +8,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ecommune.services.school import activities, households
+from ecommune.families import households
+from ecommune.services.school import activities
 from ecommune.services.school.models import Activity, ActivityEnrolment, DayChange
 from ecommune.testing.factories import UserFactory
 

@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ecommune.core import tenancy
+from ecommune.families import households
 from ecommune.notifications.models import OutboxMessage
 from ecommune.requests.models import Request
-from ecommune.services.school import enrolments, households, sectorisation
+from ecommune.services.school import enrolments, sectorisation
 from ecommune.services.school.enrolment_forms import next_school_year
 from ecommune.services.school.models import SchoolEnrolment, StreetSegment
 from ecommune.testing.factories import SchoolFactory, UserFactory
@@ -109,9 +110,9 @@ def test_an_agent_imports_the_map_in_the_back_office_and_reads_the_report(client
 # The wizard --------------------------------------------------------------------------------
 
 CHILD = {
-    "first_name": "Léa",
-    "last_name": "Lefebvre",
-    "birth_date": "2020-03-02",
+    "child_first_name": "Léa",
+    "child_last_name": "Lefebvre",
+    "child_birth_date": "2020-03-02",
     "level": "CP",
     "street_number": "12",
     "street_name": "av. Jules Ferry",
@@ -149,7 +150,9 @@ def test_a_parent_enrols_a_child_and_the_summary_names_the_school_of_the_sector(
     assert walk(client).status_code == 302
     confirm = client.get("/demarches/school/confirm/").content.decode()
     assert "École de votre secteur" in confirm and "École Jules-Ferry" in confirm
-    assert "Attestation sur l’honneur" in confirm
+    # Every answer reads on the summary: the sworn statement and the files sent.
+    assert "J’atteste sur l’honneur habiter à l’adresse indiquée" in confirm
+    assert "livret.pdf" in confirm and "cni.pdf" in confirm
     done = post_step(client, "school", "confirm", {"certify": "on"})
     assert client.get(done["Location"]).status_code == 302
     enrolment = SchoolEnrolment.unscoped.get()
@@ -259,7 +262,7 @@ def test_a_child_too_young_for_the_school_year_is_refused(client, commune, schoo
         client,
         "school",
         "child",
-        {**CHILD, "birth_date": young, "school_year": str(next_school_year())},
+        {**CHILD, "child_birth_date": young, "school_year": str(next_school_year())},
     )
     assert "au moins 2 ans" in errors_of(response)
 
@@ -317,7 +320,11 @@ def test_a_refusal_needs_a_reason_the_family_reads(
     private_storage,  # noqa: F811
 ):
     enrolment = file_enrolment(
-        client, schools, choice="other", requested_school=schools[1].pk, reason="Nourrice"
+        client,
+        schools,
+        choice="other",
+        requested_school=schools[1].pk,
+        derogation_reason="Nourrice",
     )
     assert enrolment.is_derogation and enrolment.derogation_reason == "Nourrice"
     agent_client, _agent = agent_client_for(client.__class__(), commune, ["school"])
@@ -362,7 +369,7 @@ def test_the_other_guardian_follows_the_enrolment_and_no_one_else(
     schools,
     private_storage,  # noqa: F811
 ):
-    from ecommune.services.school import households
+    from ecommune.families import households
 
     parent = UserFactory(email="camille@example.org")
     client.force_login(parent)

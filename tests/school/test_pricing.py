@@ -8,7 +8,8 @@ import pytest
 import time_machine
 
 from ecommune.core import tenancy
-from ecommune.services.school import households, pricing
+from ecommune.families import households
+from ecommune.services.school import pricing
 from ecommune.services.school.models import Activity, PriceBand
 from ecommune.testing.factories import UserFactory
 from ecommune.testing.otp import login_agent

@@ -9,7 +9,7 @@ import time_machine
 
 from ecommune.cms.models import ServicePage
 from ecommune.core import tenancy
-from ecommune.core.demo import DEMO_ELECTION, _elections
+from ecommune.demo.seed import DEMO_ELECTION, _elections
 from ecommune.services.elections.models import Election
 from ecommune.services.elections.service import ElectionsService
 from tests.cms.conftest import full_commune  # noqa: F401  (fixture)

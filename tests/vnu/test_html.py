@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ecommune.core.demo import seed_demo
 from ecommune.core.models import Commune
+from ecommune.demo.seed import seed_demo
+from ecommune.testing.wizard import APPLICANT, post_step
 from tests.portal_pages import PORTAL_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,6 @@ JAVA = shutil.which("java")
 HOST = {"HTTP_HOST": "saint-ebrard.localhost"}
 # One page of each type of the demo portal, and the tracking form.
 PAGES = {**PORTAL_PAGES, "track": "/demarches/suivi/"}
-APPLICANT = {"first_name": "Camille", "last_name": "Martin", "email": "camille@example.org"}
 MESSAGE = {
     "topic": "roads",
     "subject": "Lampadaire éteint",
@@ -65,9 +65,7 @@ def contact_steps(client) -> dict[str, str]:
     """The contact wizard, step by step, with one error page."""
 
     def post(step, data):
-        payload = {"ecommune_contact-current_step": step}
-        payload.update({f"{step}-{key}": value for key, value in data.items()})
-        return client.post(f"/demarches/contact/{step}/", payload, **HOST)
+        return post_step(client, "contact", step, data, **HOST)
 
     pages = {"contact-applicant": html_of(client.get("/demarches/contact/applicant/", **HOST))}
     pages["contact-applicant-error"] = html_of(post("applicant", {**APPLICANT, "email": "non"}))
@@ -118,7 +116,7 @@ def test_every_step_of_every_service_is_valid_html_in_both_themes(demo, client, 
     demo resident (as tests/e2e/test_pages.py does in Chromium)."""
     from django.contrib.auth import get_user_model
 
-    from ecommune.core.demo import RESIDENT_EMAIL
+    from ecommune.demo.seed import RESIDENT_EMAIL
     from ecommune.requests.views import APPLICANT_STEP, CONFIRM_STEP
 
     client.force_login(get_user_model().objects.get(email=RESIDENT_EMAIL))
@@ -145,8 +143,11 @@ PUBLIC_PAGES = [
     "/rendez-vous/passeport/",
     "/file-attente/",
     "/famille/simulateur/",
+    "/api/",
 ]
 RESIDENT_PAGES = [
+    "/compte/espace/",
+    "/demarches/mes-documents/",
     "/compte/profil/",
     "/compte/mot-de-passe/changer/",
     "/compte/supprimer/",
@@ -165,7 +166,7 @@ RESIDENT_PAGES = [
 def test_the_residents_account_appointment_and_family_pages_are_valid_html(demo, client, tmp_path):
     from django.contrib.auth import get_user_model
 
-    from ecommune.core.demo import RESIDENT_EMAIL
+    from ecommune.demo.seed import RESIDENT_EMAIL
 
     documents = {}
     for theme in ("commune", "dsfr"):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
@@ -13,6 +13,7 @@ from ecommune.accounts import second_factor
 from ecommune.accounts.audit import audit
 from ecommune.accounts.forms import SetupTokenForm, TokenForm
 from ecommune.accounts.models import AuditEvent
+from ecommune.core.redirects import safe_next
 
 THROTTLED = gettext_lazy(
     "Too many wrong codes in a row: wait a few seconds, then type the code the app shows."
@@ -20,12 +21,7 @@ THROTTLED = gettext_lazy(
 
 
 def _next_url(request) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("wagtailadmin_home")
+    return safe_next(request, "wagtailadmin_home")
 
 
 def _issuer(request) -> str:

@@ -9,8 +9,11 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from ecommune.accounts import checks  # noqa: F401  (registers the system checks)
+        # checks registers the system checks.
+        # processing adds the account to the register of processing.
+        from ecommune.accounts import checks, lockout, processing  # noqa: F401
         from ecommune.accounts.audit import connect_signals
         from ecommune.accounts.franceconnect import checks as franceconnect_checks  # noqa: F401
 
         connect_signals()
+        lockout.connect_signals()

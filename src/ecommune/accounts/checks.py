@@ -1,7 +1,8 @@
-"""System checks: the second factor and the sign-in limits are wired in the right order."""
+"""System checks: the second factor and the sign-in limits are wired in the right order,
+and the rate limits' counters are shared between app servers in production."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 OTP = "django_otp.middleware.OTPMiddleware"
@@ -50,3 +51,28 @@ def check_account_security(app_configs, **kwargs):
             )
         )
     return errors
+
+
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@register()
+def check_rate_limit_cache(app_configs, **kwargs):
+    """The rate limits (``ecommune.core.throttling``) count in the default cache: in local
+    memory, each app server process keeps its own counts, and limits multiply."""
+    from ecommune.core.env import is_production
+
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if is_production() and backend in PER_PROCESS_CACHES:
+        return [
+            Warning(
+                "The default cache is local to each process: rate limits on sign-in, sign-up, "
+                "password resets, tracking and invitations are counted per process.",
+                hint="Set REDIS_URL so that every app server shares the counters.",
+                id="ecommune_accounts.W001",
+            )
+        ]
+    return []

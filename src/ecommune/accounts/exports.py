@@ -18,40 +18,27 @@ stays with each app's own retention rules.
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+
+from ecommune.core.plugins import Registry
 
 Exporter = Callable[[Any], Any]
 FORMAT = "ecommune-user-data/1"
 
 
-class ExporterRegistry:
-    """Exporters by section name; a name is taken once, at import time."""
+class ExporterRegistry(Registry[Exporter]):
+    """Exporters by section name, in the order they registered
+    (``ecommune.core.plugins.Registry``); a name is taken once, at import time."""
 
     def __init__(self):
-        self._exporters: dict[str, Exporter] = {}
-
-    def register(self, name: str) -> Callable[[Exporter], Exporter]:
-        def decorator(exporter: Exporter) -> Exporter:
-            if name in self._exporters or name in ("format", "generated_at"):
-                raise ImproperlyConfigured(f"A user-data exporter named {name!r} exists already.")
-            self._exporters[name] = exporter
-            return exporter
-
-        return decorator
-
-    def unregister(self, name: str) -> None:
-        del self._exporters[name]
+        super().__init__("user-data exporter", reserved=("format", "generated_at"))
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._exporters)
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._exporters
+        return iter(self.keys())
 
     def export(self, user) -> dict:
         data = {"format": FORMAT, "generated_at": timezone.now()}
-        for name, exporter in self._exporters.items():
+        for name, exporter in self.items():
             data[name] = exporter(user)
         return data
 

@@ -8,10 +8,12 @@ from django.contrib.auth.forms import (
     SetPasswordMixin,
 )
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
 from ecommune.accounts.emails import send_account_email
-from ecommune.core.validators import format_french_phone
+from ecommune.core.phones import format_french_phone
 
 AUTOCOMPLETE = {
     "email": "email",
@@ -43,6 +45,7 @@ class SignUpForm(AutocompleteMixin, SetPasswordMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(
         label=_("Email"),
+        max_length=254,
         help_text=_("We send a link to this address to check that it is yours."),
     )
     password1, password2 = SetPasswordMixin.create_password_fields(
@@ -70,7 +73,7 @@ class SignInForm(AutocompleteMixin, AuthenticationForm):
     """Email and password; an account whose address is not verified yet is told so."""
 
     username = forms.EmailField(
-        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True})
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autofocus": True})
     )
 
     error_messages = {
@@ -99,7 +102,7 @@ class SignInForm(AutocompleteMixin, AuthenticationForm):
 
 
 class ResendVerificationForm(AutocompleteMixin, forms.Form):
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=_("Email"), max_length=254)
 
 
 class ProfileForm(AutocompleteMixin, forms.ModelForm):
@@ -168,10 +171,12 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
-class AccountPasswordResetForm(AutocompleteMixin, PasswordResetForm):
-    """Django's reset form, its email sent like every account email."""
+class OutboxPasswordResetMixin:
+    """Django's reset form queues its email to the outbox like every account email,
+    instead of sending it during the request (a mail server that is down gave a 500
+    and lost the link). ``confirm_url_name`` is the page the link opens."""
 
-    email = forms.EmailField(label=_("Email"), max_length=254)
+    confirm_url_name = "ecommune_accounts:password_reset_confirm"
 
     def send_mail(
         self,
@@ -182,7 +187,24 @@ class AccountPasswordResetForm(AutocompleteMixin, PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        send_account_email(context["user"], "password_reset", context)
+        path = reverse(
+            self.confirm_url_name, kwargs={"uidb64": context["uid"], "token": context["token"]}
+        )
+        reset_url = f"{context['protocol']}://{context['domain']}{path}"
+        send_account_email(context["user"], "password_reset", {"reset_url": reset_url})
+
+
+class AccountPasswordResetForm(AutocompleteMixin, OutboxPasswordResetMixin, PasswordResetForm):
+    """Django's reset form, its email sent like every account email."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+
+
+class AgentPasswordResetForm(OutboxPasswordResetMixin, WagtailPasswordResetForm):
+    """The back office's « mot de passe oublié » (``WAGTAILADMIN_USER_PASSWORD_RESET_FORM``):
+    Wagtail's form, its email through the outbox too."""
+
+    confirm_url_name = "wagtailadmin_password_reset_confirm"
 
 
 class TokenForm(forms.Form):

@@ -14,8 +14,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecommune.accounts.validators import validate_french_mobile
 from ecommune.core.fields import ServiceListField
+from ecommune.core.phones import validate_french_mobile
+from ecommune.core.tenancy import CommuneOwned
 from ecommune.core.validators import validate_postal_code
 
 
@@ -161,6 +162,8 @@ class AuditEvent(models.Model):
         OTP_SETUP = "otp_setup", _("Second factor set up")
         OTP_FAILED = "otp_failed", _("Wrong second-factor code")
         OTP_RESET = "otp_reset", _("Second factor reset")
+        AGENT_INVITED = "agent_invited", _("Agent invited")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -222,6 +225,62 @@ class AuditEvent(models.Model):
             return self.Action(self.action).label
         except ValueError:
             return self.action
+
+
+class AgendaFeed(CommuneOwned):
+    """The secret address of a resident's « Mon agenda » calendar feed in one commune.
+
+    The address carries a key computed from ``nonce`` and the site's secret key
+    (``ecommune.accounts.agenda.feed_key``); only its SHA-256 is stored and looked up, so
+    the table alone never gives a working address. « Renouveler le lien » draws a new
+    nonce: the old address stops working at once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("resident"),
+    )
+    nonce = models.CharField(max_length=64, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agenda feed")
+        verbose_name_plural = _("agenda feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "user"], name="ecommune_accounts_one_agenda_feed"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.commune_id}"
+
+
+class AgendaReminders(CommuneOwned):
+    """A resident asked for an email a few days before each date of « Mon agenda » in one
+    commune (``ecommune.notifications.agenda_reminders`` sends them); no row, no email."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("resident"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agenda reminders")
+        verbose_name_plural = _("agenda reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "user"], name="ecommune_accounts_one_agenda_reminders"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.commune_id}"
 
 
 # FranceConnect identities live in their own subpackage; importing the model here makes it

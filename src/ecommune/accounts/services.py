@@ -1,11 +1,12 @@
 """What residents do with their account, for the views, commands and tests alike.
 
-Each function does its work in a transaction; emails leave through
-``emails.send_account_email`` once it commits.
+Each function does its work in a transaction; emails are queued to the outbox through
+``emails.send_account_email`` and leave once it commits.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -24,25 +25,30 @@ def _absolute(base_url: str, path: str) -> str:
 
 
 def register_resident(*, email, password, first_name, last_name, base_url):
-    """Create an unverified account and send the verification link.
+    """Create an unverified account and queue the verification link.
 
     An address that already has an account gets a message saying so instead, and the
     caller shows the same page either way: the form never tells who has an account.
-    Returns the new user, or None when the address was taken.
+    Both ways cost the same, so that the time of the answer does not tell either: the
+    password is hashed (the slow part, on purpose) and one email is queued to the
+    outbox, sent by its task after the answer. Returns the new user, or None when the
+    address was taken.
     """
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()
+    hashed_password = make_password(password)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is None:
         try:
             with transaction.atomic():
-                user = User.objects.create_user(
+                user = User(
                     email=email,
-                    password=password,
                     first_name=first_name,
                     last_name=last_name,
                     email_verified_at=None,
+                    password=hashed_password,
                 )
+                user.save()
                 send_verification_email(user, base_url)
             return user
         except IntegrityError:

@@ -1,4 +1,5 @@
-"""Back office: the second factor's pages and the read-only audit trail."""
+"""Back office: the second factor's pages, the read-only audit trail and the commune's
+agents (``agents_admin``: the list and the invitations)."""
 
 from django.contrib.admin.utils import unquote
 from django.shortcuts import get_object_or_404
@@ -11,6 +12,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from ecommune.accounts import admin_views
+from ecommune.accounts.agents_admin import agent_viewset
 from ecommune.accounts.models import AuditEvent
 
 
@@ -89,7 +91,7 @@ class AuditEventViewSet(ModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
         ]
 
 
@@ -99,6 +101,21 @@ audit_viewset = AuditEventViewSet("ecommune_audit")
 @hooks.register("register_admin_viewset")
 def register_audit_viewset():
     return audit_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_agent_viewset():
+    return agent_viewset
+
+
+@hooks.register("register_permissions")
+def register_agent_permissions():
+    """« Agent : Ajouter » in Settings → Groups: who may invite the commune's agents."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label="ecommune_accounts", codename="add_agent"
+    )
 
 
 @hooks.register("register_admin_urls")

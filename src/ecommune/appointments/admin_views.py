@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ecommune.accounts.audit import audit
+from ecommune.accounts.backoffice import Access, BackOfficeMixin, back_office
 from ecommune.appointments import queue, services
 from ecommune.appointments.forms import AgentBookingForm, ClosePeriodForm
 from ecommune.appointments.home import forget_next_slot
@@ -32,14 +33,12 @@ from ecommune.appointments.models import (
     Motive,
 )
 from ecommune.appointments.slots import free_slots, parse_slot_key
-from ecommune.requests.notify import public_url
+from ecommune.core.dates import date_from_query
+from ecommune.core.redirects import safe_next
 
 
 def _day(request) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(request.GET.get("jour", ""))
-    except ValueError:
-        return timezone.localdate()
+    return date_from_query(request, "jour", default=timezone.localdate())
 
 
 def _bounds(first: datetime.date, days: int):
@@ -86,14 +85,21 @@ def agenda_context(request):
         "first": first,
         "previous": first - step,
         "next": first + step,
-        "feed_url": public_url(
-            counter.commune, reverse("ecommune_appointments:feed", args=[counter.feed_token])
+        "feed_url": counter.commune.public_url(
+            reverse("ecommune_appointments:feed", args=[counter.feed_token])
         ),
     }
 
 
-class AdminPage(WagtailAdminTemplateMixin, TemplateView):
+#: The agents who hold the appointments desk: the agenda, booking for a caller, closing a
+#: period, the queue (Django permission « Can change appointment », given by a group).
+DESK = Access(permission="ecommune_appointments.change_booking")
+
+
+class AdminPage(BackOfficeMixin, WagtailAdminTemplateMixin, TemplateView):
     """A back-office page whose header shows its title after « Home »."""
+
+    access = DESK
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
@@ -108,11 +114,13 @@ class AgendaView(AdminPage):
         return {**super().get_context_data(**kwargs), **agenda_context(self.request)}
 
 
+@back_office(DESK)
 def agenda_print(request):
     """The same agenda, alone on the page, for paper."""
     return render(request, "ecommune_appointments/admin/agenda_print.html", agenda_context(request))
 
 
+@back_office(DESK)
 def set_status(request, pk):
     if request.method != "POST":
         raise Http404
@@ -129,7 +137,7 @@ def set_status(request, pk):
             "status": BookingStatus(status).label,
         },
     )
-    return redirect(request.POST.get("next") or reverse("ecommune_appointments_admin:agenda"))
+    return redirect(safe_next(request, "ecommune_appointments_admin:agenda"))
 
 
 class BookOnBehalfView(AdminPage):

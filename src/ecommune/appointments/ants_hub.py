@@ -38,8 +38,8 @@ from ecommune.appointments.models import (
     Motive,
 )
 from ecommune.appointments.slots import free_slots_by_counter
+from ecommune.core.dates import parse_date
 from ecommune.core.models import Commune
-from ecommune.requests.notify import public_url
 
 HEADER = "X-HUB-RDV-AUTH-TOKEN"
 MAX_DAYS = 190  # the hub asks a month or a few at a time
@@ -72,7 +72,7 @@ def hub_time(moment: datetime.datetime) -> str:
 def listed_communes():
     """The communes that chose to show their slots on the national search."""
     sites = AppointmentSettings.objects.filter(ants_hub_listed=True).values("site_id")
-    return Commune.unscoped.filter(site_id__in=sites).select_related("site")
+    return Commune.base_queryset().filter(site_id__in=sites).select_related("site")
 
 
 def listed_counters(ids=None):
@@ -113,9 +113,9 @@ def managed_meeting_points() -> list[dict]:
                 "public_entry_address": commune.street_address,
                 "zip_code": commune.address_postal_code or next(iter(commune.postal_code_list), ""),
                 "city_name": commune.address_city or commune.name,
-                "website": public_url(commune, "/"),
-                "city_logo": public_url(
-                    commune, reverse("ecommune_webapp_icon", kwargs={"size": 192})
+                "website": commune.public_url("/"),
+                "city_logo": commune.public_url(
+                    reverse("ecommune_webapp_icon", kwargs={"size": 192})
                 ),
             }
         )
@@ -140,10 +140,10 @@ def _ids(values) -> list[int]:
 
 
 def _date(value, name) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise HubRequestError(f"{name} must be a date such as 2026-12-01") from None
+    day = parse_date(value)
+    if day is None:
+        raise HubRequestError(f"{name} must be a date such as 2026-12-01")
+    return day
 
 
 def read_slot_query(query) -> dict:
@@ -195,7 +195,7 @@ def available_time_slots(ids, start, end, reason, people, now=None) -> dict[str,
             # Two motives may start at the same time: the first by name is offered.
             starts[slot.counter.pk].setdefault(
                 hub_time(slot.start),
-                public_url(commune, f"{path}?creneau={slot.key}"),
+                commune.public_url(f"{path}?creneau={slot.key}"),
             )
     return {
         str(pk): [{"datetime": when, "callback_url": url} for when, url in sorted(found.items())]

@@ -9,12 +9,40 @@ class AppointmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from ecommune.accounts.space import sections as space_sections
+        from ecommune.appointments.space import SECTION as SPACE_SECTION
+
+        space_sections.register(SPACE_SECTION)
+        from ecommune.accounts.agenda import sources as agenda_sources
+        from ecommune.appointments.agenda import SOURCE as AGENDA_SOURCE
+
+        agenda_sources.register(AGENDA_SOURCE)
         from django.db.models.signals import post_delete, post_save
 
-        from ecommune.appointments import events  # noqa: F401  (registers the events)
+        # events and retention register the events and the register's entry.
+        from ecommune.appointments import events, retention  # noqa: F401
         from ecommune.appointments.home import forget_queue
         from ecommune.appointments.models import Desk, QueueTicket
 
         for model in (QueueTicket, Desk):
             for signal in (post_save, post_delete):
                 signal.connect(forget_queue, sender=model, dispatch_uid="ecommune_home_queue")
+        # The cached opening units of the slots pages (slots.availability).
+        from schedule.models import Event, Occurrence, Rule
+
+        from ecommune.appointments.models import Closure, Counter, CounterOpening
+
+        for model in (Counter, CounterOpening, Closure, Event, Rule, Occurrence):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    _forget_openings, sender=model, dispatch_uid="ecommune_appointments_openings"
+                )
+
+
+def _forget_openings(sender, instance, raw=False, **kwargs):
+    from ecommune.core.portal_cache import forget_portal
+
+    if raw:
+        return
+    # A django-scheduler event or rule carries no commune: every commune's units are recomputed.
+    forget_portal(getattr(instance, "commune_id", None))

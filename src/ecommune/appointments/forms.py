@@ -7,20 +7,23 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from ecommune.accounts.validators import validate_french_mobile
 from ecommune.appointments.ants import validate_ants_number
 from ecommune.appointments.models import Counter, CounterOpening
+from ecommune.core.dates import DateField
+from ecommune.core.phones import validate_french_mobile
 from ecommune.requests.models import Channel
 
 
 class BookingForm(forms.Form):
     """The resident's details; for a motive with ANTS numbers, one number per person."""
 
-    slot = forms.CharField(widget=forms.HiddenInput)
+    slot = forms.CharField(widget=forms.HiddenInput, max_length=40)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(
-        label=_("Email"), help_text=_("The confirmation and the links to move or cancel go here.")
+        label=_("Email"),
+        max_length=254,
+        help_text=_("The confirmation and the links to move or cancel go here."),
     )
     phone = forms.CharField(
         label=_("Mobile (optional)"),
@@ -123,10 +126,10 @@ class ClosePeriodForm(forms.Form):
     """An agent closes a counter for some days; its appointments move to the next free slots."""
 
     counter = forms.ModelChoiceField(label=_("Counter"), queryset=Counter.objects.none())
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=_("First day"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
-    ends_on = forms.DateField(
+    ends_on = DateField(
         label=_("Last day"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)

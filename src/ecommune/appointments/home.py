@@ -22,6 +22,7 @@ from django.utils import timezone
 from ecommune.appointments import queue
 from ecommune.appointments.models import Counter, Motive
 from ecommune.appointments.slots import next_free_slot
+from ecommune.core.portal_cache import forget_live
 
 NEXT_SLOT_CACHE_SECONDS = 60
 QUEUE_CACHE_SECONDS = 15
@@ -47,11 +48,13 @@ def forget_queue(sender, instance, raw=False, **kwargs) -> None:
     key = _queue_key(instance.commune_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    forget_live(instance.commune_id)
 
 
 def forget_next_slot(commune_id: int) -> None:
     """Drop the cached next free slot once the current transaction commits."""
     transaction.on_commit(lambda: cache.delete(_cache_key(commune_id)))
+    forget_live(commune_id)
 
 
 def next_slot(commune, now=None) -> dict:
@@ -65,7 +68,7 @@ def next_slot(commune, now=None) -> dict:
         if cached is not None:
             return cached
     motives = list(
-        Motive.unscoped.filter(commune=commune, active=True).prefetch_related("counters")
+        Motive.objects.for_commune(commune).filter(active=True).prefetch_related("counters")
     )
     value = {"offered": False, "start": None, "motive": "", "motive_slug": ""}
     if motives:
@@ -95,7 +98,7 @@ def queue_statuses(commune, now=None) -> list[dict]:
         cached = cache.get(_queue_key(commune.pk))
         if cached is not None:
             return cached
-    counters = Counter.unscoped.filter(commune=commune).order_by("name")
+    counters = Counter.objects.for_commune(commune).order_by("name")
     statuses = [s for s in queue.counter_statuses(counters, now) if s["open_desks"]]
     if seconds and now is None:
         cache.set(_queue_key(commune.pk), statuses, seconds)

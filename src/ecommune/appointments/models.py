@@ -91,14 +91,7 @@ class Counter(CommuneOwned):
         """Open the counter every week on ``weekdays`` (0 = Monday) from ``opens`` to ``closes``."""
         starting = starting or timezone.localdate()
         tz = timezone.get_current_timezone()
-        rule, _created = Rule.objects.get_or_create(
-            frequency="WEEKLY",
-            params="byweekday:" + ",".join(str(d) for d in sorted(weekdays)),
-            defaults={
-                "name": "weekly " + ",".join(str(d) for d in sorted(weekdays)),
-                "description": "Weekly opening",
-            },
-        )
+        rule, _created = Rule.objects.get_or_create(**weekdays_rule(weekdays))
         event = Event.objects.create(
             calendar=self.calendar,
             title=self.name,
@@ -117,6 +110,19 @@ class Counter(CommuneOwned):
         for event in events:
             occurrences.extend(event.get_occurrences(start, end))
         return sorted(occurrences, key=lambda o: o.start)
+
+
+def weekdays_rule(weekdays) -> dict:
+    """The django-scheduler rule « every one of these weekdays ». DAILY, not WEEKLY: a WEEKLY
+    rule's ``byweekday`` is cut down by django-scheduler to the first event's own weekday when
+    it is among them (``Event._event_params``), so an opening set up on a Wednesday for
+    Monday to Friday opened on Wednesdays only."""
+    days = ",".join(str(d) for d in sorted(weekdays))
+    return {
+        "frequency": "DAILY",
+        "params": f"byweekday:{days}",
+        "defaults": {"name": f"weekdays {days}", "description": "Weekly opening"},
+    }
 
 
 WEEKDAY_NAMES = [

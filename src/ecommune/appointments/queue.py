@@ -34,12 +34,12 @@ def take_ticket(counter, phone: str = "") -> QueueTicket:
     today = timezone.localdate()
     for _attempt in range(10):
         last = (
-            QueueTicket.unscoped.filter(counter=counter, day=today).aggregate(n=Max("number"))["n"]
+            QueueTicket.objects.filter(counter=counter, day=today).aggregate(n=Max("number"))["n"]
             or 0
         )
         try:
             with transaction.atomic():
-                return QueueTicket.unscoped.create(
+                return QueueTicket.objects.create(
                     commune_id=counter.commune_id,
                     counter=counter,
                     day=today,
@@ -64,7 +64,7 @@ def typical_service_minutes(counter, now=None) -> float:
     return _blend(
         [
             (finished - called).total_seconds() / 60
-            for called, finished in QueueTicket.unscoped.filter(
+            for called, finished in QueueTicket.objects.filter(
                 counter=counter,
                 day=timezone.localdate(now),
                 status=TicketStatus.DONE,
@@ -96,7 +96,7 @@ def counter_statuses(counters, now=None) -> list[dict]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     ids = [counter.pk for counter in counters]
-    tickets = QueueTicket.unscoped.filter(counter_id__in=ids, day=today)
+    tickets = QueueTicket.objects.filter(counter_id__in=ids, day=today)
     waiting = dict(
         tickets.filter(status=TicketStatus.WAITING)
         .values("counter_id")
@@ -104,7 +104,7 @@ def counter_statuses(counters, now=None) -> list[dict]:
         .values_list("counter_id", "n")
     )
     open_desks = dict(
-        Desk.unscoped.filter(counter_id__in=ids, is_open=True)
+        Desk.objects.filter(counter_id__in=ids, is_open=True)
         .values("counter_id")
         .annotate(n=Count("pk"))
         .values_list("counter_id", "n")
@@ -150,13 +150,13 @@ def counter_status(counter, now=None) -> dict:
 
 
 def ticket_status(ticket) -> dict:
-    ahead = QueueTicket.unscoped.filter(
+    ahead = QueueTicket.objects.filter(
         counter=ticket.counter_id,
         day=ticket.day,
         status=TicketStatus.WAITING,
         number__lt=ticket.number,
     ).count()
-    open_desks = Desk.unscoped.filter(counter=ticket.counter_id, is_open=True).count()
+    open_desks = Desk.objects.filter(counter=ticket.counter_id, is_open=True).count()
     return {
         "ahead": ahead,
         "wait_minutes": estimated_wait(
@@ -169,14 +169,14 @@ def ticket_status(ticket) -> dict:
 
 
 def set_desk_open(desk, is_open: bool) -> None:
-    Desk.unscoped.filter(pk=desk.pk).update(is_open=is_open)
+    Desk.objects.filter(pk=desk.pk).update(is_open=is_open)
     desk.is_open = is_open
     if not is_open:
         _finish_current(desk, timezone.now())
 
 
 def _finish_current(desk, now) -> None:
-    QueueTicket.unscoped.filter(desk=desk, status=TicketStatus.CALLED).update(
+    QueueTicket.objects.filter(desk=desk, status=TicketStatus.CALLED).update(
         status=TicketStatus.DONE, finished_at=now
     )
 
@@ -191,10 +191,10 @@ def call_next(desk, now=None) -> QueueTicket | None:
     with transaction.atomic():
         _finish_current(desk, now)
         if not desk.is_open:
-            Desk.unscoped.filter(pk=desk.pk).update(is_open=True)
+            Desk.objects.filter(pk=desk.pk).update(is_open=True)
             desk.is_open = True
         for _attempt in range(5):
-            queryset = QueueTicket.unscoped.filter(
+            queryset = QueueTicket.objects.filter(
                 counter=desk.counter_id, day=timezone.localdate(now), status=TicketStatus.WAITING
             ).order_by("number")
             if connection.features.has_select_for_update_skip_locked:
@@ -202,7 +202,7 @@ def call_next(desk, now=None) -> QueueTicket | None:
             ticket = queryset.first()
             if ticket is None:
                 return None
-            claimed = QueueTicket.unscoped.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
+            claimed = QueueTicket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
                 status=TicketStatus.CALLED, desk=desk, called_at=now
             )
             if claimed:
@@ -215,7 +215,7 @@ def call_next(desk, now=None) -> QueueTicket | None:
 def _notify_near(counter, called) -> None:
     """Text the person who now has NOTIFY_AHEAD people before them, if they asked."""
     waiting = list(
-        QueueTicket.unscoped.filter(
+        QueueTicket.objects.filter(
             counter=counter, day=called.day, status=TicketStatus.WAITING
         ).order_by("number")[: NOTIFY_AHEAD + 1]
     )
@@ -224,7 +224,7 @@ def _notify_near(counter, called) -> None:
     ticket = waiting[NOTIFY_AHEAD]
     if not ticket.phone or ticket.notified_near:
         return
-    QueueTicket.unscoped.filter(pk=ticket.pk).update(notified_near=True)
+    QueueTicket.objects.filter(pk=ticket.pk).update(notified_near=True)
     rendered = render_notification(
         "queue.turn_near",
         "sms",

@@ -7,7 +7,7 @@ No JavaScript needed: each page has a "refresh" link. With JavaScript, a static 
 on its own fails WCAG 2.2.1 (axe's ``meta-refresh`` rule)."""
 
 from csp.decorators import csp_replace
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
@@ -15,17 +15,11 @@ from django.views.decorators.http import require_http_methods
 from ecommune.appointments import queue
 from ecommune.appointments.forms import TicketForm
 from ecommune.appointments.models import Counter, QueueTicket
-
-
-def _commune(request):
-    commune = getattr(request, "commune", None)
-    if commune is None:
-        raise Http404
-    return commune
+from ecommune.core.tenancy import require_commune
 
 
 def overview(request):
-    _commune(request)
+    require_commune(request)
     statuses = queue.counter_statuses(Counter.objects.all())
     return render(
         request,
@@ -37,7 +31,7 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def counter_page(request, counter_id):
     """One counter's figures, and a ticket from the web for someone in the building."""
-    _commune(request)
+    require_commune(request)
     counter = get_object_or_404(Counter.objects.all(), pk=counter_id)
     form = TicketForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +49,7 @@ def kiosk(request, counter_id):
     """The town hall's tablet: one big button, and a mobile number for an SMS when the turn
     is near (optional, checked next to the field); the ticket shows, then the kiosk comes
     back. A wrong number takes no ticket: the person corrects it or leaves it empty."""
-    _commune(request)
+    require_commune(request)
     counter = get_object_or_404(Counter.objects.all(), pk=counter_id)
     ticket = None
     # An empty POST is the big button alone: a bound form, valid without a number.
@@ -76,7 +70,7 @@ def kiosk(request, counter_id):
 
 
 def ticket(request, secret):
-    _commune(request)
+    require_commune(request)
     found = get_object_or_404(QueueTicket.objects.select_related("counter", "desk"), secret=secret)
     return render(
         request,
@@ -98,7 +92,7 @@ def _public(status) -> dict:
 
 def data(request):
     """The figures of every counter as JSON; any site may read them (CORS open)."""
-    _commune(request)
+    require_commune(request)
     body = {"counters": [_public(s) for s in queue.counter_statuses(Counter.objects.all())]}
     response = JsonResponse(body)
     response["Access-Control-Allow-Origin"] = "*"
@@ -110,7 +104,7 @@ def data(request):
 @csp_replace({"frame-ancestors": ["*"]})
 def widget(request):
     """A small page a commune may put in an ``<iframe>`` on another site."""
-    _commune(request)
+    require_commune(request)
     statuses = queue.counter_statuses(Counter.objects.all())
     return render(
         request,

@@ -33,11 +33,11 @@ from ecommune.appointments.models import (
     BookingStatus,
     SlotUnit,
 )
+from ecommune.appointments.signals import booking_marked
 from ecommune.appointments.slots import Slot, find_slot
 from ecommune.notifications.rendering import render_notification
 from ecommune.notifications.services import queue_email, queue_sms
 from ecommune.requests.models import Channel
-from ecommune.requests.notify import public_url
 
 LINK_SALT = "ecommune.appointments.link"
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -89,12 +89,15 @@ def recent_no_shows(commune, email: str, now=None) -> int:
     if not email:
         return 0
     now = now or timezone.now()
-    return Booking.unscoped.filter(
-        commune=commune,
-        email__iexact=email,
-        status=BookingStatus.NO_SHOW,
-        start__gte=now - NO_SHOW_WINDOW,
-    ).count()
+    return (
+        Booking.objects.for_commune(commune)
+        .filter(
+            email__iexact=email,
+            status=BookingStatus.NO_SHOW,
+            start__gte=now - NO_SHOW_WINDOW,
+        )
+        .count()
+    )
 
 
 def check_no_show_rule(commune, email: str, now=None) -> None:
@@ -109,12 +112,9 @@ def check_no_show_rule(commune, email: str, now=None) -> None:
 def _take_places(slot: Slot) -> None:
     """One place in each unit of the slot, or SlotUnavailable (the transaction rolls back)."""
     for unit_start, capacity in zip(slot.unit_starts, slot.unit_capacities, strict=True):
-        unit, _created = SlotUnit.unscoped.get_or_create(
-            counter=slot.counter, start=unit_start, defaults={"commune_id": slot.counter.commune_id}
-        )
-        taken = SlotUnit.unscoped.filter(pk=unit.pk, booked__lt=capacity).update(
-            booked=F("booked") + 1
-        )
+        units = SlotUnit.objects.for_commune(slot.counter.commune_id)
+        unit, _created = units.get_or_create(counter=slot.counter, start=unit_start)
+        taken = units.filter(pk=unit.pk, booked__lt=capacity).update(booked=F("booked") + 1)
         if not taken:
             raise SlotUnavailable()
 
@@ -126,9 +126,9 @@ def _release_places(booking: Booking) -> None:
     while moment < booking.end:
         starts.append(moment)
         moment += step
-    SlotUnit.unscoped.filter(counter=booking.counter, start__in=starts, booked__gt=0).update(
-        booked=F("booked") - 1
-    )
+    SlotUnit.objects.for_commune(booking.commune_id).filter(
+        counter=booking.counter, start__in=starts, booked__gt=0
+    ).update(booked=F("booked") - 1)
 
 
 def _claim_ants_numbers(booking: Booking, numbers: list[str], now) -> None:
@@ -262,7 +262,9 @@ def move(booking: Booking, counter_id: int, start: datetime.datetime, *, now=Non
     now = now or timezone.now()
     notice = datetime.timedelta(0) if by_agent else booking_window(booking.commune, now)[2]
     with transaction.atomic():
-        locked = Booking.unscoped.select_for_update().get(pk=booking.pk)
+        locked = (
+            Booking.objects.for_commune(booking.commune_id).select_for_update().get(pk=booking.pk)
+        )
         if locked.status != BookingStatus.BOOKED:
             raise BookingError(_("This appointment is no longer booked."), code="not_booked")
         slot = find_slot(locked.motive, counter_id, start, now=now, min_notice=notice)
@@ -284,7 +286,9 @@ def move(booking: Booking, counter_id: int, start: datetime.datetime, *, now=Non
 def cancel(booking: Booking, *, notify_resident: bool = True) -> Booking:
     """Cancel a booking, free its places and its pre-demand numbers, send METHOD:CANCEL."""
     with transaction.atomic():
-        locked = Booking.unscoped.select_for_update().get(pk=booking.pk)
+        locked = (
+            Booking.objects.for_commune(booking.commune_id).select_for_update().get(pk=booking.pk)
+        )
         if locked.status != BookingStatus.BOOKED:
             return locked
         _release_places(locked)
@@ -304,9 +308,18 @@ def mark(booking: Booking, status: str) -> Booking:
     """An agent marks an appointment as seen or missed (a no-show)."""
     if status not in (BookingStatus.SEEN, BookingStatus.NO_SHOW, BookingStatus.BOOKED):
         raise ValueError(status)
-    Booking.unscoped.filter(pk=booking.pk).update(status=status)
-    AntsNumber.objects.filter(booking=booking).update(active=status == BookingStatus.BOOKED)
-    booking.status = status
+    with transaction.atomic():
+        changed = (
+            Booking.objects.for_commune(booking.commune_id)
+            .filter(pk=booking.pk)
+            .exclude(status=status)
+            .update(status=status)
+        )
+        AntsNumber.objects.filter(booking=booking).update(active=status == BookingStatus.BOOKED)
+        booking.status = status
+        if changed:
+            # The survey after an appointment seen listens (ecommune.feedback, a floor above).
+            booking_marked.send(sender=Booking, booking=booking, status=status)
     return booking
 
 
@@ -349,7 +362,7 @@ def manage_urls(booking: Booking, absolute: bool = True) -> dict[str, str]:
         "move_url": reverse("ecommune_appointments:move", args=[link_token(booking, "move")]),
     }
     if absolute:
-        return {key: public_url(booking.commune, path) for key, path in paths.items()}
+        return {key: booking.commune.public_url(path) for key, path in paths.items()}
     return paths
 
 
@@ -405,9 +418,11 @@ def send_reminder(booking: Booking) -> bool:
     context = message_context(booking)
     key = f"{booking.commune_id}:appointment.reminder:{booking.reference}:{booking.sequence}"
     with transaction.atomic():
-        updated = Booking.unscoped.filter(
-            pk=booking.pk, reminder_sent_at__isnull=True, status=BookingStatus.BOOKED
-        ).update(reminder_sent_at=timezone.now())
+        updated = (
+            Booking.objects.for_commune(booking.commune_id)
+            .filter(pk=booking.pk, reminder_sent_at__isnull=True, status=BookingStatus.BOOKED)
+            .update(reminder_sent_at=timezone.now())
+        )
         if not updated:
             return False
         if booking.email:
@@ -440,12 +455,12 @@ def send_reminder(booking: Booking) -> bool:
 
 
 def due_reminders(now=None):
-    """Booked appointments of tomorrow (local time) not reminded yet, every commune."""
+    """The current commune's booked appointments of tomorrow (local time) not reminded yet."""
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(tomorrow, datetime.time.min, tzinfo=tz)
-    return Booking.unscoped.filter(
+    return Booking.objects.filter(
         status=BookingStatus.BOOKED,
         reminder_sent_at__isnull=True,
         start__gte=start,
@@ -454,10 +469,11 @@ def due_reminders(now=None):
 
 
 def send_due_reminders(now=None) -> int:
-    from ecommune.core import tenancy
+    """Queue tomorrow's reminders, commune by commune; returns how many were queued."""
+    from ecommune.core.tenancy import each_commune
 
     sent = 0
-    for booking in due_reminders(now):
-        with tenancy.using(booking.commune):
+    for _commune in each_commune():
+        for booking in due_reminders(now):
             sent += send_reminder(booking)
     return sent

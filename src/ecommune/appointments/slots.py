@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ecommune.appointments.models import Closure, Counter, CounterOpening, SlotUnit
+from ecommune.core import portal_cache
 from ecommune.requests.workdays import _holidays, subdivision_for_insee
 
 
@@ -67,9 +68,8 @@ def closed_days(commune, counters, first: datetime.date, last: datetime.date):
     for year in range(first.year, last.year + 1):
         holidays |= _holidays(subdivision, year)
     closed = {counter.pk: set(holidays) for counter in counters}
-    closures = Closure.unscoped.filter(
-        Q(counter__in=counters)
-        | Q(counter__isnull=True, commune__in={c.commune_id for c in counters}),
+    closures = Closure.objects.for_commune(counters[0].commune_id).filter(
+        Q(counter__in=counters) | Q(counter__isnull=True),
         starts_on__lte=last,
         ends_on__gte=first,
     )
@@ -99,7 +99,8 @@ def unit_capacities(counters, start: datetime.datetime, end: datetime.datetime, 
     by_id = {counter.pk: counter for counter in counters}
     capacity: dict[int, dict[int, int]] = defaultdict(dict)
     openings = (
-        CounterOpening.unscoped.filter(counter__in=counters)
+        CounterOpening.objects.for_commune(counters[0].commune_id)
+        .filter(counter__in=counters)
         .select_related("event__rule")
         .prefetch_related("event__occurrence_set")
     )
@@ -132,28 +133,48 @@ def availability(counters, first: datetime.date, last: datetime.date):
     and the places taken per (counter id, unit); a fixed number of queries."""
     start, end = _bounds(first, last)
     commune = counters[0].commune if counters[0].commune_id else None
-    closed = closed_days(commune, counters, first, last)
-    capacity = unit_capacities(counters, start, end, closed)
+
+    def compute():
+        closed = closed_days(commune, counters, first, last)
+        return dict(unit_capacities(counters, start, end, closed))
+
+    # The opening hours expanded into units (django-scheduler's recurrences, holidays,
+    # closures) are the same for every visitor until a counter, an opening or a closure
+    # changes, which gives the commune a new portal version (ecommune.appointments.apps);
+    # the places taken are read afresh below.
+    key = "appointments:capacity:{}:{}:{}:{}".format(
+        ",".join(f"{c.pk}-{c.slot_minutes}" for c in counters),
+        first.isoformat(),
+        last.isoformat(),
+        timezone.get_current_timezone_name(),
+    )
+    capacity = portal_cache.cached(commune, key, compute)
     taken: dict[tuple[int, int], int] = {
         (counter_id, _epoch(unit_start)): booked
-        for counter_id, unit_start, booked in SlotUnit.unscoped.filter(
-            counter__in=counters, start__gte=start, start__lt=end, booked__gt=0
-        ).values_list("counter_id", "start", "booked")
+        for counter_id, unit_start, booked in SlotUnit.objects.for_commune(counters[0].commune_id)
+        .filter(counter__in=counters, start__gte=start, start__lt=end, booked__gt=0)
+        .values_list("counter_id", "start", "booked")
     }
     return capacity, taken
 
 
-def _slots_of(motive, counters, capacity, taken, earliest: int, include_full: bool, first=False):
-    """The motive's slots from the availability; only the soonest per counter if ``first``."""
+def _slots_of(
+    motive, counters, capacity, taken, earliest: int, include_full: bool, first=False, latest=None
+):
+    """The motive's slots from the availability, starting in [earliest, latest); only the
+    ``first`` soonest per counter when it is given (True: one)."""
     tz = timezone.get_current_timezone()
     slots = []
     for counter in counters:
         step = 60 * max(1, counter.slot_minutes)
         length = units_for(motive, counter)
         caps = capacity.get(counter.pk, {})
+        found = 0
         for unit_start in sorted(caps):
             if unit_start < earliest:
                 continue
+            if latest is not None and unit_start >= latest:
+                break
             starts = tuple(range(unit_start, unit_start + length * step, step))
             if any(s not in caps for s in starts):
                 continue
@@ -170,10 +191,65 @@ def _slots_of(motive, counters, capacity, taken, earliest: int, include_full: bo
                     unit_capacities=tuple(caps[s] for s in starts),
                 )
             )
-            if first:
+            found += 1
+            if first and found >= int(first):
                 break
     slots.sort(key=lambda slot: (slot.start, slot.counter.name))
     return slots
+
+
+def soonest_and_week(
+    motive,
+    first: datetime.date,
+    last: datetime.date,
+    week_for,
+    *,
+    counters,
+    min_notice: datetime.timedelta = datetime.timedelta(0),
+    exclude=None,
+    now: datetime.datetime | None = None,
+):
+    """The soonest free slot of ``motive`` (or None), the week ``week_for(soonest day)``
+    gives as (monday, last day shown), and that week's free slots: what the booking page
+    shows, without building every slot of the booking window. ``exclude`` (a booking being
+    moved) is never offered."""
+    tz = timezone.get_current_timezone()
+
+    def kept(slots):
+        if exclude is None:
+            return slots
+        return [
+            s
+            for s in slots
+            if not (s.start == exclude.start and s.counter.pk == exclude.counter_id)
+        ]
+
+    now = now or timezone.now()
+    if not counters:
+        week, week_end = week_for(first)
+        return None, (week, week_end), []
+    capacity, taken = availability(counters, first, last)
+    earliest = _epoch(now + min_notice)
+    soonest = kept(
+        _slots_of(motive, counters, capacity, taken, earliest, False, first=2 if exclude else 1)
+    )
+    next_slot = soonest[0] if soonest else None
+    soonest_day = timezone.localtime(next_slot.start, tz).date() if next_slot else first
+    week, week_end = week_for(soonest_day)
+    start, _ = _bounds(week, week)
+    _, end = _bounds(week_end, week_end)
+    week_slots = kept(
+        _slots_of(
+            motive,
+            counters,
+            capacity,
+            taken,
+            max(earliest, _epoch(start)),
+            False,
+            latest=_epoch(end),
+        )
+    )
+    return next_slot, (week, week_end), week_slots
 
 
 def free_slots(

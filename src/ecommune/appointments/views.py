@@ -7,27 +7,24 @@ appointment, and to the resident's account; anyone else gets a 404.
 """
 
 import datetime
+from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from ecommune.appointments import ics, services
 from ecommune.appointments.forms import BookingForm
 from ecommune.appointments.models import Booking, BookingStatus, Counter, Motive
-from ecommune.appointments.slots import free_slots, parse_slot_key
+from ecommune.appointments.slots import free_slots, parse_slot_key, soonest_and_week
+from ecommune.core.dates import date_from_query
+from ecommune.core.tenancy import require_commune
 
 SESSION_KEY = "ecommune_appointments"
-
-
-def _commune(request):
-    commune = getattr(request, "commune", None)
-    if commune is None:
-        raise Http404
-    return commune
 
 
 def _remember(request, reference: str) -> None:
@@ -38,31 +35,34 @@ def _remember(request, reference: str) -> None:
 
 def _week_start(request, first_day: datetime.date, default: datetime.date) -> datetime.date:
     """The Monday of the week asked for (``?semaine=YYYY-MM-DD``), not before ``first_day``."""
-    try:
-        asked = datetime.date.fromisoformat(request.GET.get("semaine", ""))
-    except ValueError:
-        asked = default
-    asked = max(asked, first_day)
+    asked = max(date_from_query(request, "semaine", default=default), first_day)
     return asked - datetime.timedelta(days=asked.weekday())
+
+
+def _time_label(moment: datetime.datetime) -> str:
+    """« 9 h 05 », as the template's ``time:"G \\h i"`` writes it."""
+    local = timezone.localtime(moment)
+    return f"{local.hour} h {local.minute:02d}"
 
 
 def week_context(request, motive, *, base_url: str, exclude=None) -> dict:
     """The week view: the next free slot, the days of one week with their free times, and
     the links to the weeks before and after within the booking window."""
-    commune = _commune(request)
+    commune = require_commune(request)
     first, last, notice = services.booking_window(commune)
     counters = list(motive.counters.all())
-    upcoming = free_slots(motive, first, last, counters=counters, min_notice=notice)
-    if exclude is not None:
-        upcoming = [
-            s
-            for s in upcoming
-            if not (s.start == exclude.start and s.counter.pk == exclude.counter_id)
-        ]
-    # Without a week asked for, the week of the next free slot.
-    soonest = timezone.localtime(upcoming[0].start).date() if upcoming else first
-    week = _week_start(request, first, default=soonest)
-    week_end = min(week + datetime.timedelta(days=6), last)
+
+    def week_for(soonest):
+        # Without a week asked for, the week of the next free slot.
+        week = _week_start(request, first, default=soonest)
+        return week, min(week + datetime.timedelta(days=6), last)
+
+    next_slot, (week, week_end), week_slots = soonest_and_week(
+        motive, first, last, week_for, counters=counters, min_notice=notice, exclude=exclude
+    )
+    by_day = defaultdict(list)
+    for slot in week_slots:
+        by_day[timezone.localtime(slot.start).date()].append(slot)
     days = []
     for offset in range(7):
         day = week + datetime.timedelta(days=offset)
@@ -70,14 +70,21 @@ def week_context(request, motive, *, base_url: str, exclude=None) -> dict:
             break
         if day < first:
             continue
-        day_slots = [s for s in upcoming if timezone.localtime(s.start).date() == day]
+        day_slots = by_day.get(day, [])
         if day_slots or day.weekday() < 5:
-            days.append({"date": day, "slots": day_slots})
+            # The labels are made once here: a week may show hundreds of slots.
+            days.append(
+                {
+                    "date": day,
+                    "label": date_format(day, "l j F"),
+                    "slots": [(slot, _time_label(slot.start)) for slot in day_slots],
+                }
+            )
     previous_week = week - datetime.timedelta(weeks=1)
     next_week = week + datetime.timedelta(weeks=1)
     return {
         "motive": motive,
-        "next_slot": upcoming[0] if upcoming else None,
+        "next_slot": next_slot,
         "days": days,
         "week": week,
         "week_end": week_end,
@@ -86,13 +93,13 @@ def week_context(request, motive, *, base_url: str, exclude=None) -> dict:
         else None,
         "next_url": f"{base_url}?semaine={next_week.isoformat()}" if next_week <= last else None,
         "several_counters": len(counters) > 1,
-        "any_slot": bool(upcoming),
+        "any_slot": next_slot is not None,
     }
 
 
 def motives(request):
     """The motives open for booking in this commune."""
-    _commune(request)
+    require_commune(request)
     return render(
         request,
         "ecommune_appointments/motives.html",
@@ -105,7 +112,7 @@ def my_appointments(request):
     """The signed-in resident's appointments in this commune, coming ones first, each with how
     it was booked (online, by phone, at the counter): their appointment history. The links to
     move or cancel a coming one are fresh signed links."""
-    _commune(request)
+    require_commune(request)
     bookings = list(
         Booking.objects.filter(user=request.user)
         .select_related("motive", "counter", "commune")
@@ -122,7 +129,7 @@ def my_appointments(request):
 
 
 def _motive(request, slug):
-    _commune(request)
+    require_commune(request)
     return get_object_or_404(Motive.objects.filter(active=True), slug=slug)
 
 
@@ -209,7 +216,7 @@ def book(request, slug):
 
 def _slot_taken(request, motive, form, counter, start):
     """Someone took the last place meanwhile: say so and offer the next free slots."""
-    commune = _commune(request)
+    commune = require_commune(request)
     first, last, notice = services.booking_window(commune)
     upcoming = free_slots(motive, first, last, min_notice=notice)[:5]
     return render(
@@ -230,7 +237,7 @@ def _slot_taken(request, motive, form, counter, start):
 
 
 def _visible_booking(request, reference):
-    _commune(request)
+    require_commune(request)
     booking = get_object_or_404(
         Booking.objects.select_related("motive", "counter", "commune").prefetch_related(
             "ants_numbers"
@@ -269,7 +276,7 @@ def booking_ics(request, reference):
 
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
-    _commune(request)
+    require_commune(request)
     try:
         booking = services.booking_for_token(token, "cancel")
     except services.LinkInvalid:
@@ -283,7 +290,7 @@ def cancel(request, token):
 @require_http_methods(["GET", "POST"])
 def move(request, token):
     """Choose a new slot; the appointment is kept until the new one is confirmed."""
-    _commune(request)
+    require_commune(request)
     try:
         booking = services.booking_for_token(token, "move")
     except services.LinkInvalid:
@@ -315,10 +322,10 @@ def move(request, token):
 
 def counter_feed(request, token):
     """A counter's appointments as iCalendar, for agents' calendars (the secret URL)."""
-    counter = get_object_or_404(Counter.unscoped.select_related("commune"), feed_token=token)
+    counter = get_object_or_404(Counter.objects.select_related("commune"), feed_token=token)
     since = timezone.now() - datetime.timedelta(days=7)
     bookings = (
-        Booking.unscoped.filter(counter=counter, status=BookingStatus.BOOKED, start__gte=since)
+        Booking.objects.filter(counter=counter, status=BookingStatus.BOOKED, start__gte=since)
         .select_related("motive", "counter", "commune")
         .order_by("start")
     )

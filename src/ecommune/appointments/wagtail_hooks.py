@@ -4,10 +4,9 @@ agenda, booking for a caller, closing a period, and the queue desk page."""
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from ecommune.accounts.backoffice import AGENTS, AccessMenuItem, CommuneModelViewSet
 from ecommune.appointments import admin_views
 from ecommune.appointments.forms import OpeningForm
 from ecommune.appointments.models import Closure, Counter, CounterOpening, Desk, Motive
@@ -29,7 +28,9 @@ def register_appointments_urls():
     return [path("rendez-vous/", include((urlpatterns, app_name), namespace=app_name))]
 
 
-class CounterViewSet(ModelViewSet):
+class CounterViewSet(CommuneModelViewSet):
+    access = AGENTS
+    model_permissions = True
     url_prefix = "rendez-vous-guichets"
     name = "appointments_guichets"
     model = Counter
@@ -40,7 +41,9 @@ class CounterViewSet(ModelViewSet):
     list_display = ["name", "location"]
 
 
-class OpeningViewSet(ModelViewSet):
+class OpeningViewSet(CommuneModelViewSet):
+    access = AGENTS
+    model_permissions = True
     url_prefix = "rendez-vous-horaires"
     name = "appointments_horaires"
     model = CounterOpening
@@ -55,7 +58,9 @@ class OpeningViewSet(ModelViewSet):
         return CounterOpening.objects.select_related("counter", "event__rule")
 
 
-class MotiveViewSet(ModelViewSet):
+class MotiveViewSet(CommuneModelViewSet):
+    access = AGENTS
+    model_permissions = True
     url_prefix = "rendez-vous-motifs"
     name = "appointments_motifs"
     model = Motive
@@ -75,7 +80,9 @@ class MotiveViewSet(ModelViewSet):
     list_display = ["name", "duration_minutes", "active"]
 
 
-class ClosureViewSet(ModelViewSet):
+class ClosureViewSet(CommuneModelViewSet):
+    access = AGENTS
+    model_permissions = True
     url_prefix = "rendez-vous-fermetures"
     name = "appointments_fermetures"
     model = Closure
@@ -85,7 +92,9 @@ class ClosureViewSet(ModelViewSet):
     list_display = ["starts_on", "ends_on", "counter", "reason"]
 
 
-class DeskViewSet(ModelViewSet):
+class DeskViewSet(CommuneModelViewSet):
+    access = AGENTS
+    model_permissions = True
     url_prefix = "rendez-vous-postes"
     name = "appointments_postes"
     model = Desk
@@ -103,29 +112,33 @@ class AppointmentsViewSetGroup(ViewSetGroup):
 
     def get_submenu_items(self):
         return [
-            MenuItem(
+            AccessMenuItem(
                 _("Agenda"),
                 reverse_lazy("ecommune_appointments_admin:agenda"),
                 icon_name="date",
                 order=1,
+                access=admin_views.DESK,
             ),
-            MenuItem(
+            AccessMenuItem(
                 _("Book for a caller"),
                 reverse_lazy("ecommune_appointments_admin:book"),
                 icon_name="plus",
                 order=2,
+                access=admin_views.DESK,
             ),
-            MenuItem(
+            AccessMenuItem(
                 _("Close a period"),
                 reverse_lazy("ecommune_appointments_admin:close"),
                 icon_name="cross",
                 order=3,
+                access=admin_views.DESK,
             ),
-            MenuItem(
+            AccessMenuItem(
                 _("Queue"),
                 reverse_lazy("ecommune_appointments_admin:queue"),
                 icon_name="group",
                 order=4,
+                access=admin_views.DESK,
             ),
             *super().get_submenu_items(),
         ]

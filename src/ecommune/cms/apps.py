@@ -9,6 +9,8 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from ecommune.cms import signals
+        from ecommune.cms import provisioning, signals
+        from ecommune.core.provisioning import steps
 
         signals.connect_portal_signals()
+        steps.register(provisioning.PORTAL_STEP)

@@ -19,6 +19,7 @@ from wagtail.search import index
 from ecommune.core.fields import ServiceListField
 from ecommune.core.portal_cache import cached
 from ecommune.core.registry import registry
+from ecommune.procedures.models import LifeEvent
 
 PUBLICATION_IDS_RE = re.compile(r"^\s*([FN]\d+(\s*[, ]\s*[FN]\d+)*)?\s*$", re.IGNORECASE)
 
@@ -302,7 +303,22 @@ class ServicePage(Page):
                 lambda: "" if service.describe() == self.intro else service.describe()
             )
         context["related_fiches"] = SimpleLazyObject(lambda: fiches_by_ids(self.fiche_ids()))
+        context["related_links"] = related_links([service] if context["enabled"] else [])
         return context
+
+
+def related_links(services) -> list[tuple[str, str]]:
+    """(label, URL) of the public pages the services link to (``Service.related_links``)."""
+    from django.urls import NoReverseMatch, reverse
+
+    links = []
+    for service in services:
+        for label, url_name in getattr(service, "related_links", ()):
+            try:
+                links.append((str(label), reverse(url_name)))
+            except NoReverseMatch:
+                continue
+    return links
 
 
 class LifeEventIndexPage(Page):
@@ -329,6 +345,16 @@ class LifeEventPage(Page):
     """A moment of life (« J'ai un enfant », « Je déménage »…) and what to do then."""
 
     intro = models.TextField(_("introduction"), blank=True)
+    event_key = models.CharField(
+        _("moment of life"),
+        max_length=20,
+        blank=True,
+        choices=LifeEvent.choices,
+        help_text=_(
+            "A procedure designed in the back office that names this moment of life is "
+            "added to this page's online services when it is published."
+        ),
+    )
     services = ServiceListField(
         _("online services"), help_text=_("Shown only when the commune offers them.")
     )
@@ -351,6 +377,7 @@ class LifeEventPage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
+        FieldPanel("event_key"),
         FieldPanel("services"),
         FieldPanel("motives", widget=forms.CheckboxSelectMultiple),
         FieldPanel("fiches"),
@@ -371,6 +398,7 @@ class LifeEventPage(Page):
         chosen = set(self.services or [])
         services = [s for s in (commune.services() if commune else []) if s.slug in chosen]
         context["service_links"] = service_links(request, services)
+        context["related_links"] = related_links(services)
         context["related_fiches"] = fiches_by_ids(publication_ids(self.fiches))
         # The commune's own motives still open for booking (one query).
         context["motives"] = (
@@ -454,12 +482,14 @@ class PersonalDataPage(LegalPage):
 
     def get_context(self, request, *args, **kwargs):
         from ecommune.cms.privacy import processing_of
+        from ecommune.core.services import register_entries
 
         context = super().get_context(request, *args, **kwargs)
         commune = getattr(request, "commune", None)
         context["processings"] = [
             (service, processing_of(service)) for service in (commune.services() if commune else [])
         ]
+        context["other_processings"] = list(register_entries) if commune else []
         return context
 
 

@@ -1,6 +1,9 @@
-"""The portal's page tree for a commune: online services, life events, legal pages.
+"""The portal's page tree for a commune: its home page, online services, life events,
+legal pages.
 
-Called by ``ecommune.core.provisioning.setup_commune`` so that every commune starts with
+Registered as a provisioning step (``PortalPages``, in ``ecommune.core.provisioning``'s
+``steps``): ``setup_commune`` makes a new commune's home page and then, unless asked not
+to, its portal pages, so that every commune starts with
 the pages a French public site must have, filled with its own data; idempotent, it only
 adds what is missing and never overwrites what the commune edited. Titles and texts are
 written in the site's language (French) through gettext.
@@ -13,93 +16,67 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ecommune.cms import models as cms
+from ecommune.core.provisioning import ProvisioningStep
 from ecommune.core.registry import registry
 
-# (title, intro, service slugs, fiche identifiers) — the report's Proposition 4.
+# (key, title, intro, fiche identifiers) — the report's Proposition 4. A service joins a life
+# event by naming its key in ``Service.life_events``.
 LIFE_EVENTS = (
     (
+        "birth",
         gettext_noop("I am having a child"),
         gettext_noop("Declaring the birth, getting the birth certificate, childcare and school."),
-        ["civil_status", "school"],
         "F1427",
     ),
     (
+        "moving",
         gettext_noop("I am moving house"),
         gettext_noop("Telling the town hall, changing your address on the electoral roll, school."),
-        ["elections", "contact", "school"],
         "F1372",
     ),
     (
+        "marriage",
         gettext_noop("I am getting married"),
         gettext_noop(
             "Marriage or civil partnership at the town hall, the certificates to provide."
         ),
-        ["civil_status", "contact"],
         "",
     ),
     (
+        "death",
         gettext_noop("A relative has died"),
         gettext_noop("Declaring the death, death certificates and the first steps."),
-        ["civil_status", "contact"],
         "",
     ),
     (
+        "elections",
         gettext_noop("Elections"),
         gettext_noop("Registering on the electoral roll, voting by proxy, polling stations."),
-        ["elections"],
         "F1367, F1372, N47",
     ),
     (
+        "school",
         gettext_noop("School and after-school"),
         gettext_noop("Enrolling your child at school, the canteen and after-school care."),
-        ["school"],
         "",
     ),
     (
+        "identity",
         gettext_noop("I need an identity card or a passport"),
         gettext_noop(
             "The pre-application online on the ANTS site, then an appointment at the town "
             "hall to give the file and the fingerprints."
         ),
-        [],
         "F1341, F14929",
     ),
 )
 
+LIFE_EVENT_KEYS = frozenset(key for key, *_rest in LIFE_EVENTS)
 
-# What a service page says at first, for the kit's services; a service may instead declare
-# ``who_can_ask`` and ``documents`` (plain text) on its class.
-SERVICE_TEXTS = {
-    "contact": (
-        gettext_noop("Anyone: residents, associations, businesses."),
-        gettext_noop("None. You may attach a photo or a document to your message."),
-    ),
-    "civil_status": (
-        gettext_noop(
-            "For a full copy or an extract with parentage: the person named in the act, "
-            "their ascendants, descendants, spouse, legal representative or a holder of their "
-            "written mandate. For an extract without parentage or a death act: anyone."
-        ),
-        gettext_noop(
-            "No document: give the names, date and place of the event and the parents' names."
-        ),
-    ),
-    "elections": (
-        gettext_noop(
-            "French citizens aged 18 or more with a link to the commune (home, 6 months' "
-            "residence or local taxes); European Union citizens for municipal and European "
-            "elections."
-        ),
-        gettext_noop("A proof of identity and a proof of address of less than 3 months."),
-    ),
-    "school": (
-        gettext_noop("The child's parents or legal guardians living in the commune."),
-        gettext_noop(
-            "The child's identity, the responsible adults' identity and a proof of address; "
-            "a sworn statement is accepted."
-        ),
-    ),
-}
+
+def services_of_life_event(key: str) -> list[str]:
+    """The registered services that declare the life event ``key``."""
+    return [service.slug for service in registry if key in service.life_events]
 
 
 def _paragraph(text) -> str:
@@ -129,13 +106,12 @@ def _add_service_pages(commune, services_index) -> list:
     for service in commune.services():
         if service.slug in existing:
             continue
-        who_can_ask, documents = SERVICE_TEXTS.get(service.slug, ("", ""))
         page = cms.ServicePage(
             title=str(service.title),
             service_slug=service.slug,
             intro=str(service.summary),
-            who_can_ask=_paragraph(getattr(service, "who_can_ask", None) or who_can_ask),
-            documents=_paragraph(getattr(service, "documents", None) or documents),
+            who_can_ask=_paragraph(service.who_can_ask),
+            documents=_paragraph(service.documents),
         )
         added.append(_add(services_index, page))
     return added
@@ -153,6 +129,31 @@ def ensure_service_pages(commune) -> list:
         return []
     with translation.override(settings.LANGUAGE_CODE):
         return _add_service_pages(commune, services_index)
+
+
+def list_under_life_events(commune, slug: str, keys) -> list:
+    """Add the service ``slug`` to the commune's life event pages of ``keys`` that do not
+    list it yet (a new revision, published: the page's history says who and when)."""
+    home = commune.site.root_page.specific if commune.site_id else None
+    if not keys or not isinstance(home, cms.HomePage):
+        return []
+    changed = []
+    pages = cms.LifeEventPage.objects.descendant_of(home).filter(event_key__in=keys)
+    for page in pages.specific():
+        if slug in (page.services or []):
+            continue
+        if page.has_unpublished_changes:
+            # An editor's draft stays a draft, with the service in it too.
+            draft = page.get_latest_revision_as_object()
+            draft.services = [*(draft.services or []), slug]
+            draft.save_revision(log_action=True)
+            page.services = [*(page.services or []), slug]
+            page.save(update_fields=["services"])
+        else:
+            page.services = [*(page.services or []), slug]
+            page.save_revision(log_action=True).publish()
+        changed.append(page)
+    return changed
 
 
 def _contact_page(home) -> None:
@@ -202,14 +203,14 @@ def ensure_portal_pages(commune) -> None:
             ),
         )
         if not cms.LifeEventPage.objects.child_of(events_index).exists():
-            for title, intro, services, fiches in LIFE_EVENTS:
+            for key, title, intro, fiches in LIFE_EVENTS:
                 _add(
                     events_index,
                     cms.LifeEventPage(
                         title=_(title),
+                        event_key=key,
                         intro=_(intro),
-                        # Only registered services: a slug the registry lacks is refused.
-                        services=[slug for slug in services if slug in registry],
+                        services=services_of_life_event(key),
                         fiches=fiches,
                     ),
                 )
@@ -257,3 +258,22 @@ def ensure_portal_pages(commune) -> None:
         _contact_page(home)
         if not _child(home, cms.SitemapPage):
             _add(home, cms.SitemapPage(title=_("Site map")))
+
+
+class PortalPages(ProvisioningStep):
+    """The portal's provisioning step: a ``HomePage`` for a new commune, then the portal's
+    missing pages (services, life events, legal pages) when ``portal_pages`` is asked."""
+
+    name = "portal_pages"
+    order = 10
+
+    def home_page(self, data):
+        return cms.HomePage(title=data.name)
+
+    def run(self, commune, *, portal_pages):
+        if portal_pages:
+            ensure_portal_pages(commune)
+
+
+#: The one instance ``CmsConfig.ready`` registers.
+PORTAL_STEP = PortalPages()

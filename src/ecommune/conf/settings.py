@@ -13,7 +13,9 @@ from pathlib import Path
 import django
 from django.utils.translation import gettext_lazy as _
 
-from ecommune.conf.env import MissingVariable, env, is_production, require
+from ecommune.conf import secret_key
+from ecommune.conf.database import SQLITE_BUSY_TIMEOUT_MS, with_sqlite_options
+from ecommune.core.env import MissingVariable, env, is_production, require
 from ecommune.core.themes import theme_static_dirs
 
 PRODUCTION = is_production()
@@ -26,7 +28,11 @@ if PRODUCTION:
     SECRET_KEY = require("SECRET_KEY")
     ALLOWED_HOSTS = [h.strip() for h in require("ALLOWED_HOSTS").split(",") if h.strip()]
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="ecommune-development-only-not-secret")
+    # No key written in the source: without SECRET_KEY, the site's folder gets its own,
+    # made on first use (BASE_DIR/secret_key, mode 0600) and kept for later runs.
+    SECRET_KEY = env.str("SECRET_KEY", default="") or secret_key.read_or_create(
+        BASE_DIR / secret_key.FILE_NAME
+    )
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -35,6 +41,7 @@ INSTALLED_APPS = [
     "ecommune.accounts",
     "ecommune.notifications",
     "ecommune.requests",
+    "ecommune.families",
     "ecommune.cms",
     "ecommune.servicepublic",
     "ecommune.appointments",
@@ -42,8 +49,11 @@ INSTALLED_APPS = [
     "ecommune.services.civil_status",
     "ecommune.services.elections",
     "ecommune.services.school",
+    "ecommune.procedures",
     "ecommune.payments",
     "ecommune.feedback",
+    "ecommune.api",
+    "ecommune.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -60,6 +70,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # The health endpoint's page (ecommune.core.health).
+    "health_check",
     "django_tasks",
     "django_tasks_db",
     "formtools",
@@ -78,12 +90,29 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # After Django's apps: DRF's French catalogue words Django's form messages its own way
+    # (« adresse e-mail »), and the first app that translates a message wins.
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries the header, the redirects and the error
+    # pages made by the middleware below included.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # A request id for the logs (X-Request-ID from nginx, or a new one), sent back too.
+    "log_request_id.middleware.RequestIDMiddleware",
+    # /health/ for load balancers: before the host check and the HTTPS redirection.
+    "ecommune.core.health.HealthCheckMiddleware",
+    # A host name outside ALLOWED_HOSTS: a short 400, before anything builds an address from it.
+    "ecommune.core.host_guard.HostGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The commune's language, never the browser's (ecommune.core.languages).
+    "ecommune.core.languages.CommuneLanguageMiddleware",
+    # CORS headers for the public API's reads only (CORS_URLS_REGEX), before CommonMiddleware.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -92,10 +121,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ecommune.core.middleware.CurrentCommuneMiddleware",
+    # NUL bytes and ids that cannot be ids: a themed 400 or 404 before any view runs.
+    "ecommune.core.request_guards.RequestGuardMiddleware",
     "ecommune.core.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Portal pages for visitors without cookies, kept rendered (ecommune.cms.page_cache);
+    # its process_view runs after every other middleware's request phase.
+    "ecommune.cms.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = env.str("ECOMMUNE_ROOT_URLCONF", default="ecommune.conf.urls")
@@ -133,10 +167,16 @@ TEMPLATES = [
 ]
 
 # Databases: SQLite is the embedded default; production gives DATABASE_URL (PostgreSQL).
+# SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE (ecommune.conf.database), so that the
+# web process and the task worker writing together never meet « database is locked ».
 if PRODUCTION:
     DATABASES = {"default": env.db_url_config(require("DATABASE_URL"))}
 else:
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"] = with_sqlite_options(
+    DATABASES["default"],
+    busy_timeout_ms=env.int("ECOMMUNE_SQLITE_BUSY_TIMEOUT_MS", default=SQLITE_BUSY_TIMEOUT_MS),
+)
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if "postgresql" in DATABASES["default"]["ENGINE"]:
@@ -307,6 +347,58 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Permissions-Policy (django-permissions-policy): the browser features a page may use. The
+# kit uses none of these, so each is denied to the page and to any frame; only the back
+# office's « copy » buttons write to the clipboard (Wagtail's navigator.clipboard). A site
+# that needs one (a map with « locate me »: "geolocation": ["self"]) overrides this setting
+# in its own settings file; the same policy is on every response, errors included.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "ambient-light-sensor": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "captured-surface-control": [],
+    "clipboard-read": [],
+    "clipboard-write": ["self"],
+    "compute-pressure": [],
+    "digital-credentials-create": [],
+    "digital-credentials-get": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "gamepad": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "identity-credentials-get": [],
+    "idle-detection": [],
+    "keyboard-map": [],
+    "local-fonts": [],
+    "local-network": [],
+    "local-network-access": [],
+    "loopback-network": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "otp-credentials": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "private-state-token-issuance": [],
+    "private-state-token-redemption": [],
+    "publickey-credentials-create": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "speaker-selection": [],
+    "storage-access": [],
+    "usb": [],
+    "web-share": [],
+    "window-management": [],
+    "xr-spatial-tracking": [],
+}
+
 # Content Security Policy (django-csp 4): strict, no inline script, nothing from outside.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -338,13 +430,50 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: agents' email hashes do not leave the town's server.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
+# Logs on standard error (journald): one JSON object per line in production (python-json-logger),
+# with the request's id (django-log-request-id: nginx's X-Request-ID, or a new one, sent back
+# in the response's X-Request-ID); ECOMMUNE_LOG_FORMAT=text for plain lines.
+LOG_FORMAT = env.str("ECOMMUNE_LOG_FORMAT", default="json" if PRODUCTION else "text")
+LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+NO_REQUEST_ID = "-"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "log_request_id.filters.RequestIDFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Errors to Sentry (or GlitchTip, any Sentry-compatible service) when SENTRY_DSN is given;
+# install the extra: pip install "ecommune[sentry]". No personal data is sent.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from ecommune.conf.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str(
+            "SENTRY_ENVIRONMENT", default="production" if PRODUCTION else "development"
+        ),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # ecommune's own settings.
 # Where the back office lives; agents are scoped to their own commune there.
@@ -359,18 +488,39 @@ ECOMMUNE_DOCUMENT_RETENTION_DAYS = {
     "income": 2 * 365,
     "other": 365,
 }
+# Days after an appointment before its name, email and phone are erased
+# (`ecommune_forget_appointments`, daily); the personal-data page states it.
+ECOMMUNE_APPOINTMENT_RETENTION_DAYS = env.int("ECOMMUNE_APPOINTMENT_RETENTION_DAYS", default=180)
 # Links in emails and SMS point at the commune's site with this scheme.
 ECOMMUNE_PUBLIC_SCHEME = (
     "https" if PRODUCTION else env.str("ECOMMUNE_PUBLIC_SCHEME", default="http")
 )
 # How recently a task worker must have finished a task for `ecommune doctor` to be content.
 ECOMMUNE_WORKER_HEARTBEAT_SECONDS = env.int("ECOMMUNE_WORKER_HEARTBEAT_SECONDS", default=15)
+# Where the daily `import-fiches` job downloads service-public.fr's fiches (the DILA's set).
+ECOMMUNE_FICHES_URL = env.str(
+    "ECOMMUNE_FICHES_URL",
+    default="https://lecomarquage.service-public.gouv.fr/donnees_locales_v4/vosdroits-latest.zip",
+)
+# The periodic jobs (ecommune.core.periodic): the site's own, and the kit's turned off by name.
+ECOMMUNE_PERIODIC_JOBS = []
+ECOMMUNE_PERIODIC_JOBS_DISABLED = env.list("ECOMMUNE_PERIODIC_JOBS_DISABLED", default=[])
+# Whole portal pages for visitors without cookies (ecommune.cms.page_cache): at most this
+# many seconds, and never past a portal change; 0 turns it off.
+ECOMMUNE_PAGE_CACHE_SECONDS = env.int("ECOMMUNE_PAGE_CACHE_SECONDS", default=15)
+# The health endpoint (ecommune.core.health) for load balancers.
+ECOMMUNE_HEALTH_PATH = env.str("ECOMMUNE_HEALTH_PATH", default="/health/")
 # The key the ANTS hub sends to /api/ants/ (X-HUB-RDV-AUTH-TOKEN); empty: those calls are off.
 ECOMMUNE_ANTS_HUB_TOKEN = env.str("ECOMMUNE_ANTS_HUB_TOKEN", default="")
 
 # Accounts: how long the link verifying a new resident's address works (seconds).
 ECOMMUNE_EMAIL_VERIFICATION_MAX_AGE = env.int(
     "ECOMMUNE_EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 3600
+)
+# Accounts: how long the link inviting an agent works (seconds); it also stops working once
+# used or when a newer invitation is sent (ecommune.accounts.invitations).
+ECOMMUNE_AGENT_INVITATION_MAX_AGE = env.int(
+    "ECOMMUNE_AGENT_INVITATION_MAX_AGE", default=7 * 24 * 3600
 )
 # Every back-office user gives a TOTP code (django-otp) before entering the admin.
 ECOMMUNE_AGENT_OTP_REQUIRED = env.bool("ECOMMUNE_AGENT_OTP_REQUIRED", default=True)
@@ -381,13 +531,23 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "ecommune.accounts.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "ecommune_accounts/lockout.html"
+# The lockout page also tells why when the per-connection or per-account limit refused.
+AXES_LOCKOUT_CALLABLE = "ecommune.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # The audit trail records agents' sign-ins; axes need not log every successful one.
 AXES_DISABLE_ACCESS_LOG = True
-AXES_CLIENT_IP_CALLABLE = "ecommune.accounts.lockout.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "ecommune.core.throttling.client_ip_address"
 # Behind nginx the client's address is in X-Forwarded-For: ECOMMUNE_PROXY_COUNT=1 reads it
 # (the number of the site's own proxies in front of the app; 0 reads REMOTE_ADDR).
 ECOMMUNE_PROXY_COUNT = env.int("ECOMMUNE_PROXY_COUNT", default=0)
+# Rate limits (django-ratelimit, in the default cache: share it with REDIS_URL when several
+# app servers run): failed sign-ins per connection and per account, sign-ups, password
+# resets, new verification links, tracking by reference, household invitations. Defaults
+# in ecommune.core.throttling.DEFAULT_RATES; a site overrides some, such as
+# ECOMMUNE_RATE_LIMITS = {"invitation-account": "3/d"} (None turns one off).
+ECOMMUNE_RATE_LIMITS = {}
+# The back office's « mot de passe oublié » queues its email to the outbox too.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "ecommune.accounts.forms.AgentPasswordResetForm"  # noqa: S105
 
 # FranceConnect (OpenID Connect, v2) for residents: see docs/it-team/franceconnect.md.
 # The issuer is where the discovery document lives ({issuer}/.well-known/openid-configuration):
@@ -426,3 +586,43 @@ ECOMMUNE_FRANCECONNECT_SCOPES = env.list(
 ECOMMUNE_FRANCECONNECT_ACR_VALUES = env.str("ECOMMUNE_FRANCECONNECT_ACR_VALUES", default="eidas1")
 # Seconds to wait for FranceConnect's token, userinfo and keys endpoints.
 ECOMMUNE_FRANCECONNECT_TIMEOUT = env.int("ECOMMUNE_FRANCECONNECT_TIMEOUT", default=10)
+
+# The public read API under /api/v1/ (ecommune.api, docs/it-team/api.md). Anonymous reads,
+# limited per client address and commune in the default cache (share it with REDIS_URL when
+# several app servers run): django-ratelimit's syntax is not used here but DRF's,
+# "120/min", "2000/hour"; None turns the limit off.
+ECOMMUNE_API_THROTTLE_RATE = env.str("ECOMMUNE_API_THROTTLE_RATE", default="120/min") or None
+# Seconds the live figures (waiting time, free slots) are kept in the cache per commune;
+# the rest follows the portal cache (ECOMMUNE_PORTAL_CACHE_SECONDS and its version).
+ECOMMUNE_API_LIVE_CACHE_SECONDS = env.int("ECOMMUNE_API_LIVE_CACHE_SECONDS", default=30)
+REST_FRAMEWORK = {
+    # Only the kit's API views use DRF's defaults below; Wagtail's admin API sets its own.
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ecommune — API publique",
+    "DESCRIPTION": (
+        "Open data of the commune whose address is called: the town hall, its online "
+        "services, the waiting time at its counters, free appointment slots, news and "
+        "events, residents' satisfaction and the service-public.fr fiches it shows. "
+        "No personal data. Read-only, no authentication, rate-limited."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Its deploy check would build a schema of every DRF view, Wagtail's admin API included;
+    # the kit's schema is /api/v1/ only, checked by tests/api (no warning, schemathesis).
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "LICENSE": {
+        "name": "Licence Ouverte / Open Licence 2.0",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+}
+# CORS: any site may read the public API (GET only, no cookies); nothing else is shared.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = 86400

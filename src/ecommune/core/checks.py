@@ -18,3 +18,21 @@ def default_theme_is_installed(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register()
+def services_fill_in_their_contract(app_configs, **kwargs):
+    """Every registered service declares each required part of ``Service``."""
+    from ecommune.core.registry import registry
+
+    return [
+        checks.Error(
+            f"The service {service.slug or service.__name__!r} "
+            f"({service.__module__}.{service.__qualname__}) misses or gets wrong: {problem}.",
+            hint="See ecommune.core.services.Service and docs/integrators/write-a-service.md.",
+            obj=service,
+            id="ecommune.E010",
+        )
+        for service in registry
+        for problem in service.check_contract()
+    ]

@@ -10,25 +10,32 @@ from ecommune.core import tenancy
 
 
 def commune_for_request(request):
-    """The commune a request serves.
+    """The commune a request serves, or None (then commune-owned rows cannot be read).
 
-    In the back office an agent works for their own commune whatever the host
-    name; a superuser sees every commune (None). Elsewhere the commune is the
-    Wagtail Site the host name matches.
+    On the portal it is the Wagtail Site the host name matches. In the back office an
+    agent works for their own commune whatever the host name; any other signed-in user
+    (a superuser, a page editor) works for the host's commune, and only if they hold a
+    permission on its site: otherwise none, and the kit's back-office views refuse them.
     """
     from ecommune.core.models import Commune
 
+    site = Site.find_for_request(request)
     user = getattr(request, "user", None)
     if request.path.startswith(_admin_prefix()) and user is not None and user.is_authenticated:
-        if user.is_superuser:
-            return None
         agent = getattr(user, "agent", None)
         if agent is not None:
             return agent.commune
-    site = Site.find_for_request(request)
+        if site is None or not (user.is_superuser or _has_site_permission(user, site)):
+            return None
     if site is None:
         return None
     return Commune.for_site(site)
+
+
+def _has_site_permission(user, site) -> bool:
+    from wagtail.models import GroupSitePermission
+
+    return GroupSitePermission.objects.filter(group__user=user, site=site).exists()
 
 
 def _admin_prefix() -> str:
@@ -45,9 +52,18 @@ class CurrentCommuneMiddleware:
         request.commune = commune_for_request(request)
         token = tenancy.activate(request.commune)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             tenancy.deactivate(token)
+        if response.streaming and getattr(response, "file_to_stream", None) is None:
+            # A streamed response (a CSV export) reads its rows after this returns.
+            response.streaming_content = _as_commune(request.commune, response.streaming_content)
+        return response
+
+
+def _as_commune(commune, chunks):
+    with tenancy.using(commune):
+        yield from chunks
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

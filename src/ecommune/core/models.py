@@ -1,5 +1,6 @@
 """The commune: a Wagtail Site and its settings, the anchor of every commune-owned row."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,15 +8,15 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
     FieldPanel,
-    InlinePanel,
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from ecommune.core import validators
+from ecommune.core import phones, validators
 from ecommune.core.fields import ServiceListField
+from ecommune.core.panels import CspInlinePanel as InlinePanel
 from ecommune.core.portal_cache import new_portal_version
 from ecommune.core.registry import registry
 from ecommune.core.tenancy import CurrentCommuneManager
@@ -64,7 +65,7 @@ class Commune(ClusterableModel, BaseSiteSetting):
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(
-        _("contact phone"), max_length=20, blank=True, validators=[validators.validate_french_phone]
+        _("contact phone"), max_length=20, blank=True, validators=[phones.validate_french_phone]
     )
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     address_postal_code = models.CharField(
@@ -74,6 +75,17 @@ class Commune(ClusterableModel, BaseSiteSetting):
         validators=[validators.validate_postal_code],
     )
     address_city = models.CharField(_("city of the address"), max_length=120, blank=True)
+    other_languages = models.CharField(
+        _("other languages"),
+        max_length=60,
+        blank=True,
+        validators=[validators.validate_language_list],
+        help_text=_(
+            "Language codes, separated by commas, offered to residents besides French "
+            "(for instance « en »). A language is offered only when its translation of "
+            "the portal is complete; the portal never follows the browser's language."
+        ),
+    )
     enabled_services = ServiceListField(
         _("enabled services"),
         help_text=_("The online procedures this commune offers."),
@@ -96,7 +108,12 @@ class Commune(ClusterableModel, BaseSiteSetting):
         ),
         InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Opening period")),
     ]
-    look_panels = [FieldPanel("theme"), FieldPanel("main_colour"), FieldPanel("coat_of_arms")]
+    look_panels = [
+        FieldPanel("theme"),
+        FieldPanel("main_colour"),
+        FieldPanel("coat_of_arms"),
+        FieldPanel("other_languages"),
+    ]
     service_panels = [FieldPanel("enabled_services")]
     edit_handler = TabbedInterface(
         [
@@ -122,17 +139,38 @@ class Commune(ClusterableModel, BaseSiteSetting):
         return self.name or str(self.site)
 
     @property
+    def other_language_list(self) -> list[str]:
+        return [code.strip() for code in self.other_languages.split(",") if code.strip()]
+
+    @property
     def postal_code_list(self) -> list[str]:
         return validators.split_postal_codes(self.postal_codes)
 
     @property
     def phone_display(self) -> str:
-        return validators.format_french_phone(self.contact_phone)
+        return phones.format_french_phone(self.contact_phone)
+
+    @property
+    def phone_uri(self) -> str:
+        """The ``tel:`` link of the town hall's number."""
+        return phones.tel_uri(self.contact_phone)
+
+    def public_url(self, path: str) -> str:
+        """An absolute address on the commune's own site, for emails, SMS, feeds and the
+        bank: ``commune.public_url(reverse("ecommune_requests:track"))``."""
+        site = self.site
+        scheme = getattr(settings, "ECOMMUNE_PUBLIC_SCHEME", "https")
+        port = "" if site.port in (80, 443) else f":{site.port}"
+        return f"{scheme}://{site.hostname}{port}{path}"
 
     def services(self) -> list[type]:
         """The registered services this commune enabled, in catalogue order."""
         enabled = set(self.enabled_services or [])
-        return [service for service in registry if service.slug in enabled]
+        return [
+            service
+            for service in registry
+            if service.slug in enabled or getattr(service, "designed", False)
+        ]
 
     def opening_days(self, periods=None) -> list[tuple[str, list["OpeningPeriod"]]]:
         """Opening periods grouped by day, Monday first: [("Monday", [8:30–12:00, …]), …];
@@ -152,7 +190,12 @@ class Commune(ClusterableModel, BaseSiteSetting):
         )
 
     def has_service(self, slug: str) -> bool:
-        return slug in (self.enabled_services or []) and slug in registry
+        if slug not in registry:
+            return False
+        # A commune's designed procedure is offered as long as it is published.
+        return slug in (self.enabled_services or []) or getattr(
+            registry.get(slug), "designed", False
+        )
 
 
 class Weekday(models.IntegerChoices):
@@ -188,3 +231,27 @@ class OpeningPeriod(models.Model):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class PeriodicJobRun(models.Model):
+    """The last run of one periodic job (``ecommune.core.periodic``), for ``ecommune doctor``.
+
+    One row per job, for the whole install (the jobs walk every commune themselves).
+    """
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    first_seen_at = models.DateTimeField(_("first seen by a scheduler"), default=timezone.now)
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_succeeded = models.BooleanField(_("last run succeeded"), null=True)
+    last_duration = models.DurationField(_("last duration"), null=True, blank=True)
+    last_output = models.TextField(_("last output"), blank=True, max_length=4000)
+
+    class Meta:
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

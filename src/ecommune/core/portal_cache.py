@@ -42,7 +42,7 @@ def forget_portal(commune_id: int | None = None) -> None:
     from ecommune.core.models import Commune
 
     def renew():
-        communes = Commune.unscoped.all()
+        communes = Commune.base_queryset()
         if commune_id is not None:
             communes = communes.filter(pk=commune_id)
         communes.update(portal_version=new_portal_version())
@@ -78,3 +78,26 @@ def cached(commune, name: str, compute):
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+def _live_key(commune_id) -> str:
+    return f"ecommune:portal-live:{commune_id}"
+
+
+def live_version(commune_id) -> str:
+    """A version of the live parts of the portal (waiting time, next free slot): whole
+    pages kept rendered carry it in their key (``ecommune.cms.page_cache``)."""
+    return str(cache.get(_live_key(commune_id), 0))
+
+
+def forget_live(commune_id) -> None:
+    """The live parts changed (a ticket, a desk, a booking): pages showing them are
+    rendered again, now and once the transaction commits. Like the parts' own keys, this
+    is as shared as the cache (Redis: every process; local memory: this one), and the pages'
+    short lifetime bounds the rest."""
+
+    def renew():
+        cache.set(_live_key(commune_id), new_portal_version(), None)
+
+    renew()
+    transaction.on_commit(renew)

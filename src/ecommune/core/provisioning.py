@@ -3,6 +3,10 @@
 One function serves the scaffolded site's ``ecommune_setup_commune`` command,
 the demo and the tests, so that a commune is always set up the same way.
 It is idempotent: running it again updates what exists.
+
+What the apps above core add to a commune (its home page's type, the portal's pages) they
+register as a ``ProvisioningStep`` in ``steps``: core never imports them (the kit's floors,
+checked by import-linter). ``ecommune.cms`` registers the home page and the portal pages.
 """
 
 from dataclasses import dataclass
@@ -11,6 +15,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from ecommune.core.models import Commune
+from ecommune.core.plugins import Registry
 from ecommune.core.registry import registry
 
 
@@ -33,11 +38,65 @@ class CommuneData:
     def from_dict(cls, data: dict) -> "CommuneData":
         known = set(cls.__dataclass_fields__)
         values = {key: value for key, value in data.items() if key in known}
+        for key, value in values.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                values[key] = str(value)  # "insee_code": 44999 is meant as text
         if isinstance(values.get("enabled_services"), str):
             values["enabled_services"] = [
                 s.strip() for s in values["enabled_services"].split(",") if s.strip()
             ]
         return cls(**values)
+
+    def check(self) -> None:
+        """Refuse, before anything is written, what no column can hold: something else than
+        text, a NUL byte (PostgreSQL stores none), text longer than its column (the Site's
+        host name and the home page's title included). Raises ``ValidationError``."""
+        from django.core.exceptions import ValidationError
+
+        limits = {
+            field.name: field.max_length
+            for field in Commune._meta.get_fields()
+            if getattr(field, "max_length", None)
+        }
+        limits["domain"] = Site._meta.get_field("hostname").max_length
+        limits["name"] = min(limits["name"], Page._meta.get_field("title").max_length)
+        errors = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            for item in value if isinstance(value, list | tuple) else [value]:
+                if item is None and name == "enabled_services":
+                    continue
+                if not isinstance(item, str):
+                    errors.setdefault(name, []).append("must be text.")
+                elif "\x00" in item:
+                    errors.setdefault(name, []).append("must not contain a NUL byte.")
+                elif name in limits and len(item) > limits[name]:
+                    errors.setdefault(name, []).append(
+                        f"at most {limits[name]} characters, not {len(item)}."
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProvisioningStep:
+    """What an app adds when a commune is set up, registered in ``steps`` under its name."""
+
+    name = ""
+    #: Steps run in this order (lowest first).
+    order = 100
+
+    def home_page(self, data: CommuneData) -> Page | None:
+        """An unsaved page to be a new commune's home page, or None to leave it to others."""
+        return None
+
+    def run(self, commune: Commune, *, portal_pages: bool) -> None:
+        """Called once the commune is saved, on creation and on every update."""
+
+
+#: The provisioning steps of the installed apps (``ecommune.core.plugins.Registry``).
+steps: Registry[ProvisioningStep] = Registry(
+    "provisioning step", key=lambda step: step.name, order=lambda step: step.order
+)
 
 
 @transaction.atomic
@@ -49,12 +108,12 @@ def setup_commune(
     ``portal_pages`` adds the portal's missing pages (services, life events, legal pages);
     None follows the ``ECOMMUNE_PORTAL_PAGES`` setting (True unless a test suite saves the
     second it costs per commune)."""
-    from ecommune.cms.models import HomePage
-
+    data.check()
     site = Site.objects.filter(hostname=data.domain, port=80).select_related("root_page").first()
     if site is None:
         root = ensure_page_tree()
-        home = HomePage(title=data.name, slug=_free_slug(root, data.domain))
+        home = _new_home_page(data)
+        home.slug = _free_slug(root, data.domain)
         root.add_child(instance=home)
         home.save_revision().publish()
         site = Site.objects.create(
@@ -95,20 +154,29 @@ def setup_commune(
         from django.conf import settings
 
         portal_pages = getattr(settings, "ECOMMUNE_PORTAL_PAGES", True)
-    if portal_pages:
-        from ecommune.cms.provisioning import ensure_portal_pages
-
-        ensure_portal_pages(commune)
+    for step in steps:
+        step.run(commune, portal_pages=portal_pages)
     return commune
 
 
+def _new_home_page(data: CommuneData) -> Page:
+    """The first registered step's home page (the portal's, with ``ecommune.cms``), else a
+    plain Wagtail page."""
+    for step in steps:
+        page = step.home_page(data)
+        if page is not None:
+            return page
+    return Page(title=data.name)
+
+
 def ensure_page_tree() -> Page:
-    """Wagtail's root page and default locale, which its migrations create; recreated if a
-    flushed database (a transactional test, a restored dump) lost them."""
+    """Wagtail's root page, root collection and default locale, which its migrations create;
+    recreated if a flushed database (a transactional test, a restored dump) lost them."""
     from django.conf import settings
-    from wagtail.models import Locale
+    from wagtail.models import Collection, Locale
 
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    Collection.get_first_root_node() or Collection.add_root(name="Root")
     return Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
 
 

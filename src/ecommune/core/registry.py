@@ -6,54 +6,98 @@ with ``@registry.register``. Communes enable services by slug, stored as a
 validated string so that adding a service never needs a migration.
 """
 
-from collections.abc import Iterator
-
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.plugins import DuplicatePlugin, Registry
 
-class DuplicateService(Exception):
-    """Two services claimed the same slug; refused at import time."""
+#: Two services claimed the same slug; refused at import time.
+DuplicateService = DuplicatePlugin
 
 
-class Registry:
+class ServiceRegistry(Registry):
+    """Services by slug, in catalogue order (``ecommune.core.plugins.Registry``).
+
+    Besides the classes registered at import time, *sources* give services that live in
+    the database, per commune (``ecommune.procedures``: the procedures a commune designed
+    in the back office). A source has ``services()`` (the current commune's, ``[]`` when
+    none is selected), ``get(slug)`` (the current commune's service of that slug, or None)
+    and ``for_request(request)`` (the class a filed request was filed with, or None). Every
+    look-up of the registry (``slug in registry``, ``registry.get``, iteration) sees the
+    current commune's sourced services after the coded ones; a coded slug always wins."""
+
     def __init__(self):
-        self._services: dict[str, type] = {}
+        super().__init__(
+            "service",
+            key=lambda service: service.slug,
+            order=lambda service: (service.order, str(service.title)),
+        )
+        self._sources: list = []
 
-    def register(self, service_class: type) -> type:
-        """Class decorator: ``@registry.register`` on a ``Service`` subclass."""
-        slug = service_class.slug
-        if not slug:
-            raise ValueError(f"{service_class.__name__} has no slug.")
-        existing = self._services.get(slug)
-        if existing is not None and existing is not service_class:
-            raise DuplicateService(
-                f"The service slug {slug!r} is taken by {existing.__module__}.{existing.__name__}."
-            )
-        self._services[slug] = service_class
-        return service_class
+    def add_source(self, source) -> None:
+        if source not in self._sources:
+            self._sources.append(source)
 
-    def unregister(self, slug: str) -> None:
-        self._services.pop(slug, None)
+    def remove_source(self, source) -> None:
+        if source in self._sources:
+            self._sources.remove(source)
 
-    def get(self, slug: str):
-        return self._services[slug]
+    def _sourced(self, key: str):
+        for source in self._sources:
+            found = source.get(key)
+            if found is not None:
+                return found
+        return None
 
-    def __contains__(self, slug: str) -> bool:
-        return slug in self._services
+    def get(self, key: str):
+        if key in self._items:
+            return self._items[key]
+        found = self._sourced(key) if isinstance(key, str) else None
+        if found is None:
+            raise KeyError(key)
+        return found
 
-    def __iter__(self) -> Iterator[type]:
-        return iter(sorted(self._services.values(), key=lambda s: (s.order, str(s.title))))
+    def __contains__(self, key) -> bool:
+        return key in self._items or (isinstance(key, str) and self._sourced(key) is not None)
 
     def __len__(self) -> int:
-        return len(self._services)
+        return len(self.items())
+
+    def items(self) -> list:
+        found = dict(self._items)
+        for source in self._sources:
+            for service in source.services():
+                found.setdefault(service.slug, service)
+        return sorted(found.items(), key=lambda pair: self._order(pair[1]))
+
+    def coded(self) -> list:
+        """The services registered by code (no commune's designed procedure)."""
+        return sorted(self._items.values(), key=self._order)
+
+    def for_request(self, request):
+        """The service class of a filed ``request``: a designed procedure's is the version
+        it was filed with, whatever was published since."""
+        if request.service in self._items:
+            return self._items[request.service]
+        cached = request.__dict__.get("_ecommune_service_class")
+        if cached is not None:
+            return cached
+        for source in self._sources:
+            found = source.for_request(request)
+            if found is not None:
+                request.__dict__["_ecommune_service_class"] = found
+                return found
+        return self.get(request.service)
 
     def choices(self) -> list[tuple[str, str]]:
         return [(service.slug, service.title) for service in self]
 
 
-registry = Registry()
+#: The name this registry had before every kind shared ``plugins.Registry``.
+Registry = ServiceRegistry
+
+registry = ServiceRegistry()
 
 
 @deconstructible
@@ -72,3 +116,18 @@ class RegisteredServiceValidator:
 
     def __eq__(self, other):
         return isinstance(other, RegisteredServiceValidator)
+
+
+def service_urlpatterns() -> list:
+    """The public pages services declare (``Service.urls()``), each under
+    ``/<url_prefix or slug>/`` with the namespace ``ecommune_<slug>``: the kit's URLconf
+    includes them, so a service's package never edits it."""
+    from django.urls import include, path
+
+    patterns = []
+    for service in registry:
+        urls = service.urls()
+        if urls:
+            prefix = (service.url_prefix or service.slug).strip("/")
+            patterns.append(path(f"{prefix}/", include((urls, f"ecommune_{service.slug}"))))
+    return patterns

@@ -1,4 +1,5 @@
-"""Validators for French administrative identifiers and the commune's colours.
+"""Validators for French administrative identifiers and the commune's colours (phone
+numbers: ``ecommune.core.phones``).
 
 Messages are in English source strings, translated to French by the catalogue.
 """
@@ -15,8 +16,6 @@ INSEE_CODE_RE = re.compile(
 )
 POSTAL_CODE_RE = re.compile(r"^(?:0[1-9]|[1-9]\d)\d{3}$")
 HEX_COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
-# A French number, national (0X XX XX XX XX) or international (+33 X XX XX XX XX).
-PHONE_RE = re.compile(r"^(?:\+33|0033|0)[1-9](?:\d{8})$")
 
 
 def validate_insee_code(value: str) -> None:
@@ -50,31 +49,6 @@ def split_postal_codes(value: str) -> list[str]:
     return [code.strip() for code in (value or "").replace(";", ",").split(",") if code.strip()]
 
 
-def normalise_phone(value: str) -> str:
-    return re.sub(r"[\s.\-()]", "", value or "")
-
-
-def validate_french_phone(value: str) -> None:
-    if value and not PHONE_RE.match(normalise_phone(value)):
-        raise ValidationError(
-            _("%(value)s is not a French phone number (such as 02 40 41 00 00)."),
-            code="invalid_phone",
-            params={"value": value},
-        )
-
-
-def format_french_phone(value: str) -> str:
-    """'0240410000' or '+33240410000' → '02 40 41 00 00', the French way of writing it."""
-    digits = normalise_phone(value)
-    if digits.startswith("+33"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("0033"):
-        digits = "0" + digits[4:]
-    if len(digits) != 10 or not digits.isdigit():
-        return value
-    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
-
-
 def relative_luminance(hex_colour: str) -> float:
     """WCAG 2.1 relative luminance of an sRGB colour such as '#1f4e8c'."""
     channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
@@ -106,3 +80,16 @@ def validate_main_colour(value: str) -> None:
             code="low_contrast",
             params={"value": value, "ratio": f"{ratio:.2f}".replace(".", ",")},
         )
+
+
+def validate_language_list(value: str) -> None:
+    """Codes of ``LANGUAGES`` other than the site's own, separated by commas."""
+    from django.conf import settings
+
+    known = {code for code, _name in settings.LANGUAGES} - {settings.LANGUAGE_CODE}
+    for code in (part.strip() for part in value.split(",")):
+        if code and code not in known:
+            raise ValidationError(
+                _("« %(code)s » is not a language of this site (known: %(known)s)."),
+                params={"code": code, "known": ", ".join(sorted(known)) or "—"},
+            )

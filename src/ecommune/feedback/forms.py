@@ -7,6 +7,10 @@ from ecommune.feedback.models import Ease, OnTime, Satisfaction
 
 
 class SurveyForm(forms.Form):
+    """``appointment=True`` words the first two questions for an appointment: the answers
+    keep their meaning (easy to reach the service, the time kept, satisfied), so they count
+    in the same results."""
+
     ease = forms.TypedChoiceField(
         label=_("Was it easy to make your request online?"),
         choices=Ease.choices,
@@ -27,3 +31,9 @@ class SurveyForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose an answer to this question.")},
     )
+
+    def __init__(self, *args, appointment: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if appointment:
+            self.fields["ease"].label = _("Was it easy to book your appointment?")
+            self.fields["on_time"].label = _("Were you received at the time of your appointment?")

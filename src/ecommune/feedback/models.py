@@ -1,8 +1,10 @@
-"""One resident's answer to the three questions asked after a request is closed.
+"""One resident's answer to the three questions asked after a request is closed or an
+appointment took place.
 
-An answer keeps no personal data: the request it is about (so a request is answered once),
-the commune, the service and the day. When the request is deleted at the end of its
-retention period, the answer stays, anonymous, in the published results.
+An answer keeps no personal data: the request or appointment it is about (so each is
+answered once), the commune, the service and the day. When the request or appointment is
+deleted at the end of its retention period, the answer stays, anonymous, in the published
+results.
 """
 
 from django.db import models
@@ -42,6 +44,14 @@ class SurveyAnswer(CommuneOwned):
         blank=True,
         related_name="survey_answer",
         verbose_name=_("request"),
+    )
+    booking = models.OneToOneField(
+        "ecommune_appointments.Booking",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_answer",
+        verbose_name=_("appointment"),
     )
     service = models.CharField(_("online service"), max_length=60, db_index=True)
     ease = models.PositiveSmallIntegerField(_("ease of the online request"), choices=Ease.choices)

@@ -1,27 +1,36 @@
 """The survey page reached from the emailed link, and the public results."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from ecommune.core.tenancy import require_commune
 from ecommune.feedback import survey
 from ecommune.feedback.forms import SurveyForm
-from ecommune.feedback.models import SurveyAnswer
+
+
+def _about(subject) -> dict:
+    """What the pages show above the questions: the service or motive and the reference."""
+    if survey.is_booking(subject):
+        return {"appointment": True, "title": subject.motive.name, "reference": subject.reference}
+    return {"title": subject.service_class().title, "reference": subject.reference}
 
 
 @require_http_methods(["GET", "POST"])
 def answer(request, token):
-    filed = survey.request_for_token(token)
+    subject = survey.subject_for_token(token)
     commune = getattr(request, "commune", None)
-    if filed is None or commune is None or filed.commune_id != commune.pk:
+    if subject is None or commune is None or subject.commune_id != commune.pk:
         return render(request, "ecommune_feedback/link_invalid.html", status=404)
-    context = {"filed": filed, "service": filed.service_class()}
-    if SurveyAnswer.unscoped.filter(request=filed).exists():
+    context = _about(subject)
+    if survey.answered(subject):
         return render(request, "ecommune_feedback/thanks.html", {**context, "again": True})
-    form = SurveyForm(request.POST if request.method == "POST" else None)
+    form = SurveyForm(
+        request.POST if request.method == "POST" else None,
+        appointment=context.get("appointment", False),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            survey.record(filed, **form.cleaned_data)
+            survey.record(subject, **form.cleaned_data)
         except survey.AlreadyAnswered:
             return render(request, "ecommune_feedback/thanks.html", {**context, "again": True})
         return render(request, "ecommune_feedback/thanks.html", context)
@@ -29,11 +38,10 @@ def answer(request, token):
 
 
 def results(request):
-    """« Satisfaction des usagers »: the commune's figures per service (Proposition 21)."""
-    commune = getattr(request, "commune", None)
-    if commune is None:
-        raise Http404
-    figures = survey.results(commune, commune.services())
+    """« Satisfaction des usagers »: the commune's figures per service, appointments
+    included (Proposition 21)."""
+    commune = require_commune(request)
+    figures = survey.results(commune, survey.surveyed_services(commune))
     return render(
         request,
         "ecommune_feedback/results.html",

@@ -7,3 +7,9 @@ class NotificationsConfig(AppConfig):
     label = "ecommune_notifications"
     verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The account emails' wording, and the receiver that queues them.
+        from ecommune.notifications import account_emails, agenda_reminders  # noqa: F401
+
+        account_emails.connect_signals()

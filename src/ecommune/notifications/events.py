@@ -8,15 +8,15 @@ own events with ``events.register(Event(...))``; a duplicate key is refused at
 import time. The registry holds no wording and sends nothing.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.plugins import DuplicatePlugin, Registry
 
-class DuplicateEvent(Exception):
-    """Two events claimed the same key; refused at import time."""
+#: Two events claimed the same key; refused at import time.
+DuplicateEvent = DuplicatePlugin
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,13 @@ class Event:
     channels: tuple[str, ...] = ("email", "sms")
     # Variable name → what it holds, shown to agents who write a template.
     variables: dict[str, str | Promise] = field(default_factory=dict)
+    # False: only the kit's wording is sent; communes cannot write their own (account
+    # emails, whose links residents must be able to trust).
+    customisable: bool = True
+    # True: the text holds a secret link (a new password, an address check). The outbox
+    # shows agents its recipient and subject, never its text, and forgets the text once
+    # the message is sent: reading the outbox must not let anyone into a resident's account.
+    confidential: bool = False
 
 
 # Every template gets these, from the commune the message is sent for.
@@ -37,35 +44,26 @@ COMMON_VARIABLES = {
 }
 
 
-class EventRegistry:
+class EventRegistry(Registry[Event]):
+    """Notification events by key (``ecommune.core.plugins.Registry``)."""
+
     def __init__(self):
-        self._events: dict[str, Event] = {}
-
-    def register(self, event: Event) -> Event:
-        existing = self._events.get(event.key)
-        if existing is not None and existing != event:
-            raise DuplicateEvent(f"The notification event {event.key!r} is already registered.")
-        self._events[event.key] = event
-        return event
-
-    def unregister(self, key: str) -> None:
-        self._events.pop(key, None)
-
-    def get(self, key: str) -> Event:
-        return self._events[key]
+        super().__init__(
+            "notification event", key=lambda event: event.key, order=lambda event: event.key
+        )
 
     def label(self, key: str) -> str:
-        event = self._events.get(key)
-        return str(event.label) if event else key
+        return str(self.get(key).label) if key in self else key
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._events
+    def choices(self, *, customisable_only: bool = False) -> list[tuple[str, str]]:
+        return [
+            (event.key, event.label)
+            for event in self
+            if event.customisable or not customisable_only
+        ]
 
-    def __iter__(self) -> Iterator[Event]:
-        return iter(sorted(self._events.values(), key=lambda e: e.key))
-
-    def choices(self) -> list[tuple[str, str]]:
-        return [(event.key, event.label) for event in self]
+    def is_confidential(self, key: str) -> bool:
+        return key in self and self.get(key).confidential
 
 
 events = EventRegistry()

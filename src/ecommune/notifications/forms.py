@@ -6,7 +6,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from ecommune.core.models import Commune
 from ecommune.core.registry import registry
 from ecommune.core.tenancy import get_current_commune
 from ecommune.notifications.events import COMMON_VARIABLES, events
@@ -18,6 +17,8 @@ def variables_help():
     """Every event's variables, for the agent who writes a template."""
     rows = []
     for event in events:
+        if not event.customisable:
+            continue
         names = {**event.variables, **COMMON_VARIABLES}
         rows.append(
             format_html(
@@ -41,7 +42,9 @@ class NotificationTemplateForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event"] = forms.ChoiceField(
-            label=_("event"), choices=events.choices(), help_text=variables_help()
+            label=_("event"),
+            choices=events.choices(customisable_only=True),
+            help_text=variables_help(),
         )
         self.fields["service"] = forms.ChoiceField(
             label=_("service"),
@@ -49,14 +52,6 @@ class NotificationTemplateForm(WagtailAdminModelForm):
             required=False,
             help_text=self.fields["service"].help_text,
         )
-        # A superuser works for no commune in particular: they say which one.
-        if get_current_commune() is None:
-            self.fields["commune"] = forms.ModelChoiceField(
-                label=_("commune"),
-                queryset=Commune.objects.order_by("name"),
-                initial=self.instance.commune_id,
-            )
-            self.order_fields(["commune"])
 
     def clean_subject(self):
         subject = self.cleaned_data.get("subject", "")
@@ -70,10 +65,9 @@ class NotificationTemplateForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        commune = (
-            cleaned.get("commune")
-            or get_current_commune()
-            or (self.instance.commune if self.instance.commune_id else None)
+        # The back office serves one commune (the agent's; the host's for a superuser).
+        commune = get_current_commune() or (
+            self.instance.commune if self.instance.commune_id else None
         )
         event, channel = cleaned.get("event"), cleaned.get("channel")
         if event in events and channel and channel not in events.get(event).channels:
@@ -82,9 +76,11 @@ class NotificationTemplateForm(WagtailAdminModelForm):
             self.add_error("subject", _("An email needs a subject."))
         if commune is not None and event and channel:
             self.instance.commune = commune
-            twin = NotificationTemplate.unscoped.filter(
-                commune=commune, event=event, channel=channel, service=cleaned.get("service", "")
-            ).exclude(pk=self.instance.pk)
+            twin = (
+                NotificationTemplate.objects.for_commune(commune)
+                .filter(event=event, channel=channel, service=cleaned.get("service", ""))
+                .exclude(pk=self.instance.pk)
+            )
             if twin.exists():
                 raise ValidationError(
                     _("This commune already has a template for this event, channel and service."),

@@ -23,7 +23,8 @@ from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from ecommune.core.validators import format_french_phone
+from ecommune.core.phones import format_french_phone
+from ecommune.notifications.events import events
 from ecommune.notifications.models import Channel, NotificationTemplate
 
 logger = logging.getLogger("ecommune.notifications")
@@ -88,13 +89,17 @@ def render_notification(
     """The subject (emails only) and text of ``event`` on ``channel`` for ``commune``.
 
     The commune's active template wins (one written for ``service`` first, then one for
-    every service); otherwise the kit's default files. Rendered in ``language``, the
-    site's language (``LANGUAGE_CODE``) by default: residents read the town hall's
-    messages in French whatever language their browser asked for.
+    every service) unless the event is not customisable; otherwise the kit's default
+    files. Rendered in ``language``, the site's language (``LANGUAGE_CODE``) by default:
+    residents read the town hall's messages in French whatever language their browser
+    asked for.
     """
     full_context = {**base_context(commune), **(context or {})}
+    customisable = event not in events or events.get(event).customisable
     with translation.override(language or settings.LANGUAGE_CODE):
-        rendered = _render_commune_template(event, channel, commune, service, full_context)
+        rendered = None
+        if customisable:
+            rendered = _render_commune_template(event, channel, commune, service, full_context)
         if rendered is None:
             rendered = _render_default(event, channel, service, full_context)
     return rendered
@@ -102,8 +107,8 @@ def render_notification(
 
 def _render_commune_template(event, channel, commune, service, context):
     rows = sorted(
-        NotificationTemplate.unscoped.filter(
-            commune=commune, event=event, channel=channel, active=True, service__in={service, ""}
+        NotificationTemplate.objects.for_commune(commune).filter(
+            event=event, channel=channel, active=True, service__in={service, ""}
         ),
         # The service's own row first.
         key=lambda row: row.service == "",

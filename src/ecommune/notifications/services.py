@@ -14,6 +14,7 @@ provider accepted a message but before recording it; the message is sent
 again once its lease (``ECOMMUNE_NOTIFICATION_SENDING_TIMEOUT``) runs out.
 """
 
+import base64
 import datetime
 import hashlib
 import logging
@@ -21,16 +22,13 @@ import uuid
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from ecommune.accounts.validators import validate_french_mobile
-from ecommune.core.tenancy import get_current_commune
-from ecommune.core.validators import normalise_phone
+from ecommune.core.phones import to_e164
+from ecommune.core.tenancy import each_commune, get_current_commune
 from ecommune.notifications.events import events
 from ecommune.notifications.models import Channel, OutboxMessage, Status
 from ecommune.notifications.rendering import render_notification
@@ -43,19 +41,9 @@ DEFAULT_BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 DEFAULT_SENDING_TIMEOUT = 15 * 60
 DEFAULT_BATCH_SIZE = 500
 KEY_MAX_LENGTH = 255
+# What stays of a confidential message's text once sent (see ``events.Event.confidential``).
+CONFIDENTIAL_PLACEHOLDER = "—"
 ERROR_MAX_LENGTH = 2000
-
-# Mobiles of the overseas departments, written nationally, and their country codes.
-_OVERSEAS_MOBILE_PREFIXES = {
-    "0639": "262",  # Mayotte
-    "0690": "590",  # Guadeloupe, Saint-Martin, Saint-Barthélemy
-    "0691": "590",
-    "0692": "262",  # La Réunion
-    "0693": "262",
-    "0694": "594",  # Guyane
-    "0696": "596",  # Martinique
-    "0697": "596",
-}
 
 
 class DeliveryError(Exception):
@@ -87,24 +75,6 @@ def backoff_delay(failures: int) -> datetime.timedelta:
 
 
 # Recipients -----------------------------------------------------------------------------
-
-
-def to_e164(phone: str) -> str:
-    """A French mobile number in the international form: '06 12 34 56 78' → '+33612345678'.
-
-    Raises ValidationError for anything that is not a French mobile number (a landline
-    receives no SMS). The overseas departments' mobiles get their own country code.
-    """
-    validate_french_mobile(phone)
-    digits = normalise_phone(phone)
-    if not digits:
-        raise ValidationError(_("A mobile number is required."), code="required")
-    if digits.startswith("00"):
-        return "+" + digits[2:]
-    if digits.startswith("+"):
-        return digits
-    country = _OVERSEAS_MOBILE_PREFIXES.get(digits[:4], "33")
-    return f"+{country}{digits[1:]}"
 
 
 def normalise_email(address: str) -> str:
@@ -153,15 +123,15 @@ def _queue(
         idempotency_key
         or default_idempotency_key(commune, event, channel, recipient, related_reference)
     )
-    existing = OutboxMessage.unscoped.filter(idempotency_key=key).first()
+    outbox = OutboxMessage.objects.for_commune(commune)
+    existing = outbox.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
     try:
         # A savepoint: a concurrent twin makes this insert fail without breaking the
         # caller's transaction.
         with transaction.atomic():
-            message = OutboxMessage.unscoped.create(
-                commune=commune,
+            message = outbox.create(
                 channel=channel,
                 recipient=recipient,
                 subject=subject[:255],
@@ -170,22 +140,39 @@ def _queue(
                 event=event,
                 related_reference=related_reference or "",
                 idempotency_key=key,
-                attachments=[dict(a) for a in attachments],
+                attachments=[stored_attachment(a) for a in attachments],
             )
     except IntegrityError:
-        existing = OutboxMessage.unscoped.filter(idempotency_key=key).first()
+        existing = outbox.filter(idempotency_key=key).first()
         if existing is None:
             raise
         return existing
-    _enqueue_on_commit(message.pk)
+    _enqueue_on_commit(message)
     return message
 
 
-def _enqueue_on_commit(pk: int) -> None:
+def stored_attachment(attachment: dict) -> dict:
+    """An attachment as the outbox keeps it (JSON): text as it is, bytes (a PDF) in base64
+    under ``content_base64``."""
+    stored = dict(attachment)
+    if isinstance(stored.get("content"), bytes | bytearray):
+        stored["content_base64"] = base64.b64encode(stored.pop("content")).decode("ascii")
+    return stored
+
+
+def _attachment_content(attachment: dict):
+    if "content_base64" in attachment:
+        return base64.b64decode(attachment["content_base64"])
+    return attachment["content"]
+
+
+def _enqueue_on_commit(message) -> None:
     from ecommune.notifications.tasks import send_outbox_message
 
+    commune_id, pk = message.commune_id, message.pk
+
     def enqueue():
-        send_outbox_message.enqueue(pk)
+        send_outbox_message.enqueue(commune_id, pk)
 
     # robust: a task queue that is down must not fail the resident's request once its
     # data is committed; the message waits in the outbox for `ecommune_send_outbox`.
@@ -206,9 +193,9 @@ def queue_email(
 ) -> OutboxMessage:
     """Add an email to the outbox; it is sent after the current transaction commits.
 
-    ``attachments`` are text files, each ``{"filename", "mimetype", "content"}`` (such as
-    an appointment's ``.ics``). Returns the outbox row, or the row already queued under
-    the same idempotency key.
+    ``attachments`` are files, each ``{"filename", "mimetype", "content"}``: text (an
+    appointment's ``.ics``) or bytes (a PDF, kept in base64 until sent). Returns the outbox
+    row, or the row already queued under the same idempotency key.
     """
     return _queue(
         commune=commune,
@@ -257,12 +244,13 @@ def notify(
     service: str = "",
     related_reference: str = "",
     idempotency_key: str | None = None,
+    attachments: list[dict] | tuple = (),
 ) -> list[OutboxMessage]:
     """Word ``event`` with the commune's templates and queue it by email and/or SMS.
 
     Give ``phone`` only when the person agreed to receive SMS. A channel the event
     does not declare is skipped. ``idempotency_key``, when given, is suffixed with
-    the channel.
+    the channel. ``attachments`` (see ``queue_email``) go with the email.
     """
     commune = commune or get_current_commune()
     if commune is None:
@@ -281,6 +269,7 @@ def notify(
                 commune=commune,
                 related_reference=related_reference,
                 idempotency_key=f"{idempotency_key}:email" if idempotency_key else None,
+                attachments=attachments,
             )
         )
     if phone and Channel.SMS in declared:
@@ -302,7 +291,7 @@ def notify(
 
 
 def deliver(pk: int) -> str:
-    """Send one outbox message if it is due; returns its status afterwards.
+    """Send one outbox message of the current commune if it is due; returns its status.
 
     Safe to call twice, or from two workers at once: the message is claimed first
     (a row lock on PostgreSQL, a conditional update everywhere), a sent message is
@@ -310,19 +299,24 @@ def deliver(pk: int) -> str:
     """
     message = _claim(pk)
     if message is None:
-        return OutboxMessage.unscoped.filter(pk=pk).values_list("status", flat=True).first() or ""
+        return OutboxMessage.objects.filter(pk=pk).values_list("status", flat=True).first() or ""
     try:
         _send(message)
     except Exception as exc:  # noqa: BLE001  (any provider or network error is retried)
         return str(_record_failure(message, exc))
     now = timezone.now()
-    OutboxMessage.unscoped.filter(pk=pk, status=Status.SENDING).update(
+    forget = {}
+    if events.is_confidential(message.event):
+        # A secret link has no business in the database once it reached the mailbox.
+        forget = {"body": CONFIDENTIAL_PLACEHOLDER, "html_body": "", "attachments": []}
+    OutboxMessage.objects.filter(pk=pk, status=Status.SENDING).update(
         status=Status.SENT,
         sent_at=now,
         attempts=message.attempts + 1,
         next_attempt_at=None,
         last_error="",
         updated_at=now,
+        **forget,
     )
     return str(Status.SENT)
 
@@ -331,7 +325,7 @@ def _claim(pk: int):
     """Mark a due message as being sent and return it, or None if it is not ours to send."""
     now = timezone.now()
     with transaction.atomic():
-        queryset = OutboxMessage.unscoped.select_related("commune").filter(pk=pk)
+        queryset = OutboxMessage.objects.select_related("commune").filter(pk=pk)
         if connection.features.has_select_for_update_skip_locked:
             # Another worker holding the row is sending it: skip, do not wait.
             queryset = queryset.select_for_update(skip_locked=True, of=("self",))
@@ -340,7 +334,7 @@ def _claim(pk: int):
             return None
         # Compare-and-set: on SQLite (no row locks) two processes that read the same row
         # cannot both claim it.
-        claimed = OutboxMessage.unscoped.filter(
+        claimed = OutboxMessage.objects.filter(
             pk=pk, status=message.status, attempts=message.attempts
         ).update(status=Status.SENDING, next_attempt_at=now + sending_timeout(), updated_at=now)
         if not claimed:
@@ -389,7 +383,9 @@ def _email_for(message: OutboxMessage) -> EmailMultiAlternatives:
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
     for attachment in message.attachments or []:
-        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        email.attach(
+            attachment["filename"], _attachment_content(attachment), attachment["mimetype"]
+        )
     return email
 
 
@@ -403,7 +399,7 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> str:
     else:
         status, next_attempt_at = Status.PENDING, now + backoff_delay(attempts)
         logger.warning("Outbox message %s not sent (attempt %s): %s", message.pk, attempts, error)
-    OutboxMessage.unscoped.filter(pk=message.pk, status=Status.SENDING).update(
+    OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=status,
         attempts=attempts,
         next_attempt_at=next_attempt_at,
@@ -414,19 +410,22 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> str:
 
 
 def due_messages(now=None):
+    """The current commune's messages whose next attempt is due."""
     now = now or timezone.now()
-    return OutboxMessage.unscoped.filter(
+    return OutboxMessage.objects.filter(
         status__in=(Status.PENDING, Status.SENDING), next_attempt_at__lte=now
     ).order_by("next_attempt_at", "pk")
 
 
 def send_due_messages(limit: int | None = None) -> dict[str, int]:
-    """Send every message whose next attempt is due; returns how many ended in each status."""
+    """Send every message whose next attempt is due, commune by commune (at most ``limit``
+    each); returns how many ended in each status."""
     limit = limit or int(getattr(settings, "ECOMMUNE_NOTIFICATION_BATCH_SIZE", DEFAULT_BATCH_SIZE))
     counts: dict[str, int] = {}
-    for pk in list(due_messages().values_list("pk", flat=True)[:limit]):
-        status = deliver(pk)
-        counts[status] = counts.get(status, 0) + 1
+    for _commune in each_commune():
+        for pk in list(due_messages().values_list("pk", flat=True)[:limit]):
+            status = deliver(pk)
+            counts[status] = counts.get(status, 0) + 1
     return counts
 
 
@@ -437,9 +436,11 @@ def retry_message(message: OutboxMessage) -> bool:
     """
     now = timezone.now()
     with transaction.atomic():
-        updated = OutboxMessage.unscoped.filter(
-            pk=message.pk, status__in=(Status.FAILED, Status.PENDING)
-        ).update(status=Status.PENDING, attempts=0, next_attempt_at=now, updated_at=now)
+        updated = (
+            OutboxMessage.objects.for_commune(message.commune_id)
+            .filter(pk=message.pk, status__in=(Status.FAILED, Status.PENDING))
+            .update(status=Status.PENDING, attempts=0, next_attempt_at=now, updated_at=now)
+        )
         if updated:
-            _enqueue_on_commit(message.pk)
+            _enqueue_on_commit(message)
     return bool(updated)

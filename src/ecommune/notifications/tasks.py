@@ -7,12 +7,15 @@ from a timer). The work itself is in ``services``.
 """
 
 from ecommune.core.tasks_api import task
+from ecommune.core.tenancy import in_commune
 from ecommune.notifications import services
 
 
 @task()
+@in_commune
 def send_outbox_message(message_id: int) -> str:
-    """Send one outbox message if it is due; returns its status afterwards."""
+    """Send one outbox message of the commune if it is due (enqueued as
+    ``send_outbox_message.enqueue(commune_id, message_id)``); returns its status."""
     return services.deliver(message_id)
 
 

@@ -1,8 +1,8 @@
 """Back-office screens: the outbox (read, filter, send again) and the message templates.
 
 Both are Wagtail viewsets; their querysets go through the commune-scoped
-managers, so an agent sees their own commune's rows only and a superuser sees
-every commune's. Outbox rows are written by the kit and never edited by hand:
+managers, so an agent sees their own commune's rows only (a superuser, the host's
+commune's). Outbox rows are written by the kit and never edited by hand:
 the only action is "send again", which goes through ``services.retry_message``.
 """
 
@@ -23,18 +23,13 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from ecommune.core.tenancy import get_current_commune
+from ecommune.accounts.backoffice import AGENTS, CommuneModelViewSet
 from ecommune.notifications.events import events
 from ecommune.notifications.forms import NotificationTemplateForm
 from ecommune.notifications.models import Channel, NotificationTemplate, OutboxMessage, Status
 from ecommune.notifications.services import retry_message
-
-
-def _commune_column():
-    return Column("commune", label=_("commune"), accessor="commune.name", sort_key="commune__name")
 
 
 def _event_column():
@@ -74,10 +69,6 @@ class RetryUrlMixin:
 class OutboxIndexView(RetryUrlMixin, IndexView):
     default_ordering = "-created_at"
 
-    def get_base_queryset(self):
-        # The commune column reads the commune's name: one join, not one query per row.
-        return super().get_base_queryset().select_related("commune")
-
     @cached_property
     def columns(self):
         columns = [
@@ -101,8 +92,6 @@ class OutboxIndexView(RetryUrlMixin, IndexView):
             ),
             DateColumn("created_at", label=_("created at"), sort_key="created_at"),
         ]
-        if get_current_commune() is None:
-            columns.insert(1, _commune_column())
         return columns
 
     def get_list_more_buttons(self, instance):
@@ -122,6 +111,12 @@ class OutboxInspectView(RetryUrlMixin, InspectView):
 
     def get_event_display_value(self):
         return events.label(self.object.event)
+
+    def get_body_display_value(self):
+        if events.is_confidential(self.object.event):
+            # A link to choose a password or check an address: not for the agents' eyes.
+            return _("Hidden: this message holds a personal link for its recipient only.")
+        return self.object.body
 
     def get_next_attempt_at_display_value(self):
         return _date_or_dash(self.object.next_attempt_at)
@@ -174,8 +169,14 @@ class RetryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView)
         return redirect(self.index_url_name)
 
 
-class OutboxViewSet(ModelViewSet):
+class OutboxViewSet(CommuneModelViewSet):
+    """Agents given « Can view outbox message » read their commune's messages; « Can send a
+    message again » lets them retry one."""
+
     model = OutboxMessage
+    access = AGENTS
+    actions = ("view", "retry")
+    model_permissions = True
     name = "ecommune_outbox"
     icon = "mail"
     menu_label = _("Outbox")
@@ -242,9 +243,6 @@ class OutboxViewSet(ModelViewSet):
 class NotificationTemplateIndexView(IndexView):
     default_ordering = "event"
 
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("commune")
-
     @cached_property
     def columns(self):
         columns = [
@@ -254,13 +252,15 @@ class NotificationTemplateIndexView(IndexView):
             BooleanColumn("active", label=_("active")),
             DateColumn("updated_at", label=_("updated at"), sort_key="updated_at"),
         ]
-        if get_current_commune() is None:
-            columns.insert(1, _commune_column())
         return columns
 
 
-class NotificationTemplateViewSet(ModelViewSet):
+class NotificationTemplateViewSet(CommuneModelViewSet):
+    """Agents given the template permissions word their commune's messages."""
+
     model = NotificationTemplate
+    access = AGENTS
+    model_permissions = True
     name = "ecommune_notification_templates"
     icon = "doc-full"
     menu_label = _("Message templates")

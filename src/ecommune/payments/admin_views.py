@@ -5,8 +5,7 @@ agent's own commune's."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +14,9 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ecommune.core.models import Commune
-from ecommune.core.tenancy import get_current_commune
+from ecommune.accounts.backoffice import BackOfficeMixin, agents_of, back_office
+from ecommune.core import csv_export
+from ecommune.core.tenancy import require_commune
 from ecommune.payments import settlement, treasury
 from ecommune.payments.forms import PeriodForm, RefundForm
 from ecommune.payments.models import Payment
@@ -24,28 +24,13 @@ from ecommune.payments.models import Payment
 SERVICE_SLUG = "school"
 
 
-def can_handle_payments(user) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    agent = getattr(user, "agent", None)
-    return agent is not None and SERVICE_SLUG in (agent.services or [])
+#: The agents of the school service, whose invoices these payments settle.
+PAYMENT_AGENTS = agents_of(SERVICE_SLUG)
+can_handle_payments = PAYMENT_AGENTS.allows
 
 
-def commune_of(request):
-    """The agent's commune (the back office's current one); for a superuser, the site's."""
-    commune = get_current_commune() or Commune.for_request(request)
-    if commune is None or not commune.pk:
-        raise Http404
-    return commune
-
-
-class AgentOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not can_handle_payments(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class AgentOnlyMixin(BackOfficeMixin):
+    access = PAYMENT_AGENTS
 
 
 def _default_period():
@@ -60,6 +45,8 @@ class TreasuryView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
     page_title = _("Payments and treasury")
     header_icon = "credit-card"
     template_name = "ecommune_payments/admin/treasury.html"
+    # A filter form read from the query string: nothing to post.
+    http_method_names = ["get", "head", "options"]
     form_class = PeriodForm
 
     def get_form_kwargs(self):
@@ -76,11 +63,12 @@ class TreasuryView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
         start, end = _default_period()
         if form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        commune = commune_of(self.request)
+        commune = require_commune(self.request)
         rows, total = treasury.payments_rows(commune, start, end)
         unpaid_rows, unpaid_total = treasury.unpaid_rows(commune)
         context.update(
             payments=treasury.paid_payments(commune, start, end),
+            held=treasury.held_payments(commune),
             total=treasury.euros(total),
             unpaid_count=len(unpaid_rows),
             unpaid_total=treasury.euros(unpaid_total),
@@ -97,25 +85,17 @@ def _period(request) -> tuple[datetime.date, datetime.date]:
     return _default_period()
 
 
-def _csv_response(content: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
+@back_office(PAYMENT_AGENTS)
 def payments_csv(request):
-    if not can_handle_payments(request.user):
-        raise PermissionDenied
     start, end = _period(request)
-    content = treasury.payments_csv(commune_of(request), start, end)
-    return _csv_response(content, f"paiements-{start.isoformat()}-{end.isoformat()}.csv")
+    rows = treasury.payments_table(require_commune(request), start, end)
+    return csv_export.response(rows, f"paiements-{start.isoformat()}-{end.isoformat()}.csv")
 
 
+@back_office(PAYMENT_AGENTS)
 def unpaid_csv(request):
-    if not can_handle_payments(request.user):
-        raise PermissionDenied
-    content = treasury.unpaid_csv(commune_of(request))
-    return _csv_response(content, f"impayes-{timezone.localdate().isoformat()}.csv")
+    rows = treasury.unpaid_table(require_commune(request))
+    return csv_export.response(rows, f"impayes-{timezone.localdate().isoformat()}.csv")
 
 
 class RefundView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
@@ -126,10 +106,8 @@ class RefundView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
     form_class = RefundForm
 
     def dispatch(self, request, *args, **kwargs):
-        if not can_handle_payments(request.user):
-            raise PermissionDenied
         self.payment = get_object_or_404(
-            Payment, reference=kwargs["reference"], commune=commune_of(request)
+            Payment, reference=kwargs["reference"], commune=require_commune(request)
         )
         return super().dispatch(request, *args, **kwargs)
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.dates import DateField
+
 
 def euros(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
@@ -61,14 +63,16 @@ class RefundForm(forms.Form):
         decimal_places=2,
         localize=True,
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
+    start = DateField(
         label=_("From"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = DateField(
         label=_("To"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 

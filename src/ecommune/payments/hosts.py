@@ -13,6 +13,10 @@ def current_host() -> str:
     commune = get_current_commune()
     if commune is None:
         raise ImproperlyConfigured("A payment URL needs the current commune (tenancy.using).")
+    return host_of(commune)
+
+
+def host_of(commune) -> str:
     site = commune.site
     if site.port in (80, 443):
         return site.hostname

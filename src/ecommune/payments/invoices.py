@@ -128,7 +128,7 @@ def insert_invoices(invoices, key_prefix: str) -> None:
     alias = router.db_for_write(Invoice)
     connection = connections[alias]
     if connection.vendor != "sqlite":
-        Invoice.unscoped.bulk_create(invoices)
+        Invoice.objects.for_commune(invoices[0].commune_id).bulk_create(invoices)
         return
     fields = [field for field in Invoice._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
@@ -149,7 +149,8 @@ def insert_invoices(invoices, key_prefix: str) -> None:
             )
     commune_id = invoices[0].commune_id
     ids = dict(
-        Invoice.unscoped.filter(commune_id=commune_id, billing_key__startswith=key_prefix)
+        Invoice.objects.for_commune(commune_id)
+        .filter(billing_key__startswith=key_prefix)
         .values_list("billing_key", "pk")
         .iterator()
     )
@@ -241,7 +242,7 @@ def issue_invoice(
         # The lock on the series serialises issuers of this commune: the key check is safe.
         numbering.lock_series(commune, InvoiceKind.INVOICE, issued_on)
         if billing_key:
-            existing = Invoice.unscoped.filter(commune=commune, billing_key=billing_key).first()
+            existing = Invoice.objects.for_commune(commune).filter(billing_key=billing_key).first()
             if existing is not None:
                 return existing
         invoice = build_invoice(
@@ -273,9 +274,9 @@ def creditable(invoice) -> Decimal:
     from django.db.models import Sum
 
     credited = (
-        Invoice.unscoped.filter(corrects=invoice, kind=InvoiceKind.CREDIT_NOTE).aggregate(
-            total=Sum("total")
-        )["total"]
+        Invoice.objects.for_commune(invoice.commune_id)
+        .filter(corrects=invoice, kind=InvoiceKind.CREDIT_NOTE)
+        .aggregate(total=Sum("total"))["total"]
         or ZERO
     )
     return invoice.total - credited
@@ -301,7 +302,7 @@ def issue_credit_note(
     commune = invoice.commune
     with transaction.atomic():
         # Lock the invoice so two agents cannot credit the same amount twice.
-        invoice = Invoice.unscoped.select_for_update().get(pk=invoice.pk)
+        invoice = Invoice.objects.for_commune(commune).select_for_update().get(pk=invoice.pk)
         left = creditable(invoice)
         if line_ids:
             chosen = list(invoice.lines.filter(pk__in=line_ids))

@@ -56,7 +56,7 @@ class Invoice(CommuneOwned):
     )
     number = models.CharField(_("number"), max_length=30)
     household = models.ForeignKey(
-        "ecommune_school.Household",
+        "ecommune_families.Household",
         verbose_name=_("household"),
         on_delete=models.PROTECT,
         related_name="invoices",
@@ -145,10 +145,17 @@ class InvoiceLine(models.Model):
         return self.label
 
 
-class Payment(BasePayment):
+class Payment(CommuneOwned, BasePayment):
     """One online payment through django-payments (our eopayment provider), for one or
-    more invoices of one household."""
+    more invoices of one household.
 
+    Commune-owned: its default manager, which django-payments' own views use to find the
+    payment a bank's notification names (``get_payment_model()._default_manager``), only
+    sees the current commune's payments, so a notification or a return on commune A's
+    host never reaches commune B's payment."""
+
+    # Kept from before the payment became ``CommuneOwned``: a commune's payments are
+    # accounting records, never deleted with it (``PROTECT``, not ``CASCADE``).
     commune = models.ForeignKey(
         "ecommune_core.Commune",
         on_delete=models.PROTECT,
@@ -156,7 +163,7 @@ class Payment(BasePayment):
         verbose_name=_("commune"),
     )
     household = models.ForeignKey(
-        "ecommune_school.Household",
+        "ecommune_families.Household",
         verbose_name=_("household"),
         on_delete=models.PROTECT,
         related_name="payments",
@@ -278,7 +285,7 @@ class InvoicingSettings(CommuneOwned):
     @classmethod
     def for_commune(cls, commune) -> "InvoicingSettings":
         """The commune's settings (the defaults, unsaved, until an agent sets them)."""
-        found = cls.unscoped.filter(commune=commune).first()
+        found = cls.objects.for_commune(commune).first()
         return found or cls(commune=commune)
 
 

@@ -13,18 +13,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from ecommune.families.models import Guardian
 from ecommune.notifications.services import notify
 from ecommune.payments.balances import unpaid
 from ecommune.payments.models import Invoice, InvoicingSettings
-from ecommune.requests.notify import public_url
-from ecommune.services.school.models import Guardian
 
 
 def _invoices_url(commune) -> str:
     try:
-        return public_url(commune, reverse("ecommune_school:invoices"))
+        return commune.public_url(reverse("ecommune_invoices:list"))
     except NoReverseMatch:  # pragma: no cover  (a site without the family space)
-        return public_url(commune, "/")
+        return commune.public_url("/")
 
 
 def _period(invoice) -> str:
@@ -44,11 +43,13 @@ def _context(invoice, url, balance=None) -> dict:
     }
 
 
-def _emails_by_household(invoices) -> dict[int, list[str]]:
+def _emails_by_household(commune_id, invoices) -> dict[int, list[str]]:
     emails: dict[int, list[str]] = {}
-    guardians = Guardian.unscoped.filter(
-        household_id__in={invoice.household_id for invoice in invoices}
-    ).values_list("household_id", "user__email")
+    guardians = (
+        Guardian.objects.for_commune(commune_id)
+        .filter(household_id__in={invoice.household_id for invoice in invoices})
+        .values_list("household_id", "user__email")
+    )
     for household_id, email in guardians:
         if email:
             emails.setdefault(household_id, []).append(email)
@@ -56,11 +57,12 @@ def _emails_by_household(invoices) -> dict[int, list[str]]:
 
 
 def send_invoice_notices(invoices) -> int:
-    """Queue the « your invoice is ready » email to each guardian; returns how many."""
+    """Queue the « your invoice is ready » email to each guardian of these invoices of one
+    commune; returns how many."""
     invoices = list(invoices)
     if not invoices:
         return 0
-    emails = _emails_by_household(invoices)
+    emails = _emails_by_household(invoices[0].commune_id, invoices)
     urls = {}
     queued = 0
     for invoice in invoices:
@@ -87,10 +89,10 @@ def due_for_reminder(commune, today: datetime.date, settings=None):
 
     settings = settings or InvoicingSettings.for_commune(commune)
     if not settings.reminder_days:
-        return Invoice.unscoped.none()
+        return Invoice.objects.for_commune(commune).none()
     cutoff = today - datetime.timedelta(days=settings.reminder_days)
     return (
-        unpaid(Invoice.unscoped.filter(commune=commune))
+        unpaid(Invoice.objects.for_commune(commune))
         .filter(due_on__lte=cutoff)
         .filter(Q(last_reminder_on__isnull=True) | Q(last_reminder_on__lte=cutoff))
         .select_related("commune")
@@ -102,14 +104,16 @@ def send_reminders(commune, today: datetime.date | None = None) -> int:
     """Remind every unpaid invoice that is due for it; returns how many invoices."""
     today = today or timezone.localdate()
     invoices = list(due_for_reminder(commune, today))
-    emails = _emails_by_household(invoices)
+    emails = _emails_by_household(commune.pk, invoices)
     url = _invoices_url(commune)
     reminded = 0
     for invoice in invoices:
         with transaction.atomic():
-            claimed = Invoice.unscoped.filter(
-                pk=invoice.pk, last_reminder_on=invoice.last_reminder_on
-            ).update(last_reminder_on=today)
+            claimed = (
+                Invoice.objects.for_commune(commune)
+                .filter(pk=invoice.pk, last_reminder_on=invoice.last_reminder_on)
+                .update(last_reminder_on=today)
+            )
             if not claimed:
                 continue
             for email in emails.get(invoice.household_id, []):

@@ -27,14 +27,14 @@ def format_number(series: str, counter: int) -> str:
 
 
 def _locked_sequence(commune, series: str) -> InvoiceSequence:
-    rows = InvoiceSequence.unscoped.select_for_update().filter(commune=commune, series=series)
+    rows = InvoiceSequence.objects.for_commune(commune).select_for_update().filter(series=series)
     sequence = rows.first()
     if sequence is not None:
         return sequence
     try:
         # A savepoint: a concurrent creator wins the unique constraint, we lock its row.
         with transaction.atomic():
-            InvoiceSequence.unscoped.create(commune=commune, series=series, last_number=0)
+            InvoiceSequence.objects.create(commune=commune, series=series, last_number=0)
     except IntegrityError:
         pass
     return rows.get()

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from payments import PaymentError, PaymentStatus, RedirectNeeded
-from payments.core import BasicProvider, get_base_url
+from payments.core import BasicProvider
 
 from ecommune.core import tenancy
+from ecommune.payments.hosts import host_of
 
 logger = logging.getLogger("ecommune.payments")
 
@@ -49,8 +50,10 @@ def account_of(commune):
 
 
 def absolute_url(commune, path: str) -> str:
-    with tenancy.using(commune):
-        return urljoin(get_base_url(), path)
+    """An address on the commune's own site, as django-payments' ``get_base_url`` builds it
+    for the current commune (``PAYMENT_USES_SSL``)."""
+    scheme = "https" if getattr(settings, "PAYMENT_USES_SSL", True) else "http"
+    return urljoin(f"{scheme}://{host_of(commune)}", path)
 
 
 class DummyRefused(Exception):
@@ -63,16 +66,42 @@ def dummy_allowed() -> bool:
     )
 
 
+class OtherCommune(PaymentError):
+    """A payment reached on another commune's host (or in another commune's task)."""
+
+
+def check_commune(payment) -> None:
+    """Refuse (log and raise ``OtherCommune``) unless ``payment`` is the current commune's:
+    a bank's answer is only ever taken on the payment's own commune's host, and checked
+    with that commune's payment account."""
+    current = tenancy.get_current_commune()
+    if current is None or current.pk != payment.commune_id:
+        logger.warning(
+            "payment %s of commune %s: answer refused, it came for commune %s",
+            payment.reference,
+            payment.commune_id,
+            getattr(current, "pk", None),
+        )
+        raise OtherCommune("this payment is not the current commune's", code=404)
+
+
+def backend_of(payment) -> tuple[str, dict]:
+    """The backend that took ``payment`` and the commune's options for it (none when the
+    commune has since moved to another backend)."""
+    account = account_of(payment.commune)
+    backend = payment.backend or account.backend
+    options = dict(account.options or {}) if account.backend == backend else {}
+    return backend, options
+
+
 def eopayment_for(payment):
     """An ``eopayment.Payment`` for this payment's backend, with the commune's options and
     this payment's return and notification URLs."""
     import eopayment
 
-    account = account_of(payment.commune)
-    backend = payment.backend or account.backend
+    backend, options = backend_of(payment)
     if backend == "dummy" and not dummy_allowed():
         raise DummyRefused("the dummy payment backend is refused in production")
-    options = dict(account.options or {}) if account.backend == backend else {}
     options["normal_return_url"] = absolute_url(payment.commune, payment.get_success_url())
     options["automatic_return_url"] = absolute_url(payment.commune, payment.get_process_url())
     bank = eopayment.Payment(backend, options, logger=logger)
@@ -144,15 +173,23 @@ class EopaymentProvider(BasicProvider):
 
         PayFiP's notification only names the operation: its outcome is asked of the DGFiP
         (``recupererDetailPaiementSecurise``), which is the check."""
+        check_commune(payment)
         bank = eopayment_for(payment)
         if bank.kind in PAYFIP_BACKENDS:
             return bank.payment_status(payment.transaction_id, transaction_date=payment.created)
         return bank.response(query_string)
 
     def process_data(self, payment, request):
-        """The bank's notification (server to server, GET or POST as the backend does)."""
+        """The bank's notification (server to server, GET or POST as the backend does).
+
+        django-payments found ``payment`` with the default manager, which only sees the
+        host's commune's payments; checked again here, so no other route can do better."""
         from ecommune.payments import settlement
 
+        try:
+            check_commune(payment)
+        except OtherCommune as error:
+            raise Http404 from error
         query = request.META.get("QUERY_STRING", "")
         if request.method == "POST" and request.body:
             query = request.body.decode("utf-8", "replace")
@@ -186,8 +223,17 @@ class EopaymentProvider(BasicProvider):
             )
         except Exception:
             return None
+        # The default manager: only the host's commune's payments.
         found = Payment.objects.filter(backend=kind, transaction_id=transaction_id).first()
-        return found.token if found else None
+        if found is None:
+            logger.warning(
+                "%s notification on %s for transaction %r: no such payment in this commune",
+                kind,
+                request.get_host(),
+                transaction_id,
+            )
+            raise PaymentError("Payment not found", code=404)
+        return found.token
 
     def refund(self, payment, amount=None):
         """Give ``amount`` back through the bank; ``NotImplementedError`` when the backend

@@ -23,6 +23,7 @@ from payments import PaymentStatus
 from payments.signals import status_changed
 
 from ecommune.core import tenancy
+from ecommune.payments import amount_checks, reported_amounts
 from ecommune.payments.balances import ZERO, with_balances
 from ecommune.payments.models import (
     Invoice,
@@ -32,7 +33,14 @@ from ecommune.payments.models import (
     PaymentAllocation,
     Refund,
 )
-from ecommune.payments.provider import EopaymentProvider, account_of, eopayment_for
+from ecommune.payments.provider import (
+    EopaymentProvider,
+    OtherCommune,
+    account_of,
+    backend_of,
+    check_commune,
+    eopayment_for,
+)
 
 logger = logging.getLogger("ecommune.payments")
 
@@ -46,7 +54,13 @@ GIVE_UP_AFTER = datetime.timedelta(hours=24)
 
 
 class RejectedNotification(Exception):
-    """A bank answer that is not signed, or that speaks of another payment."""
+    """A bank answer that is not signed, that speaks of another payment, or that came
+    for another commune than the current one."""
+
+
+class AmountMismatch(RejectedNotification):
+    """A signed « paid » for another amount or currency than the payment's (or that does
+    not say): nothing credited, recorded and the agents told (``amount_checks``)."""
 
 
 # Starting a payment ---------------------------------------------------------------------------
@@ -56,7 +70,11 @@ def payable_invoices(household, invoice_ids):
     """The household's invoices among ``invoice_ids`` with something left to pay, oldest
     first, annotated with their ``balance``."""
     return (
-        with_balances(Invoice.unscoped.filter(household=household, kind=InvoiceKind.INVOICE))
+        with_balances(
+            Invoice.objects.for_commune(household.commune_id).filter(
+                household=household, kind=InvoiceKind.INVOICE
+            )
+        )
         .filter(pk__in=invoice_ids, balance__gt=ZERO)
         .order_by("issued_on", "pk")
     )
@@ -120,9 +138,16 @@ def _euros(amount: Decimal) -> str:
 
 def apply_response(payment: Payment, response) -> Payment:
     """Act on an eopayment ``PaymentResponse`` about ``payment``; raise
-    ``RejectedNotification`` (and log) when it cannot be trusted."""
+    ``RejectedNotification`` (and log) when it cannot be trusted: unsigned, about another
+    payment, for a payment of another commune than the current one (a request's host, a
+    task's ``tenancy.using``), or — ``AmountMismatch`` — « paid » for another amount or
+    currency than the payment's."""
     import eopayment
 
+    try:
+        check_commune(payment)
+    except OtherCommune as error:
+        raise RejectedNotification("another commune") from error
     if not response.signed:
         logger.warning(
             "payment %s: notification rejected, bad signature: %r",
@@ -138,6 +163,12 @@ def apply_response(payment: Payment, response) -> Payment:
         )
         raise RejectedNotification("another payment")
     if response.result == eopayment.PAID:
+        backend, options = backend_of(payment)
+        money = reported_amounts.reported(backend, response, options)
+        reason = amount_checks.mismatch(payment, money)
+        if reason:
+            amount_checks.hold(payment, money, reason, response.bank_data)
+            raise AmountMismatch(reason)
         confirm(payment, bank_data=response.bank_data)
     elif response.result in (eopayment.DENIED, eopayment.CANCELLED, eopayment.EXPIRED):
         fail(payment, PaymentStatus.REJECTED, str(response.bank_status or ""))
@@ -173,11 +204,14 @@ def confirm(payment: Payment, bank_data=None) -> bool:
 def allocate(payment: Payment) -> Decimal:
     """Share the payment among its invoices, oldest first, never more than a balance;
     returns what is left (an invoice settled meanwhile by another payment)."""
+    # Only the payment's household's invoices, whatever its attributes say.
     ids = payment.invoice_ids
+    own = {"household_id": payment.household_id}
     # Lock the invoices: two payments confirmed at once must not both fill one balance.
-    list(Invoice.unscoped.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    invoices = Invoice.objects.for_commune(payment.commune_id).filter(pk__in=ids, **own)
+    list(invoices.select_for_update().values_list("pk", flat=True))
     left = payment.total
-    for invoice in with_balances(Invoice.unscoped.filter(pk__in=ids)).order_by("issued_on", "pk"):
+    for invoice in with_balances(invoices).order_by("issued_on", "pk"):
         share = min(left, invoice.balance.quantize(CENT))
         if share <= ZERO:
             continue
@@ -201,8 +235,10 @@ def next_receipt_number(commune, when) -> str:
     """Receipts are numbered per commune and year, without gaps (the counter row is locked
     in the transaction that confirms the payment)."""
     series = f"{RECEIPT_SERIES}-{when.year}"
-    sequence, _created = InvoiceSequence.unscoped.select_for_update().get_or_create(
-        commune=commune, series=series
+    sequence, _created = (
+        InvoiceSequence.objects.for_commune(commune)
+        .select_for_update()
+        .get_or_create(commune=commune, series=series)
     )
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
@@ -217,13 +253,15 @@ def reconcile(older_than_minutes: int = 30, now=None) -> dict[str, int]:
     or fail them. Returns counts per outcome."""
     now = now or timezone.now()
     counts = {"confirmed": 0, "failed": 0, "waiting": 0, "errors": 0}
-    waiting = Payment.objects.filter(
-        status__in=OPEN_STATUSES, created__lt=now - datetime.timedelta(minutes=older_than_minutes)
-    ).select_related("commune__site")
-    for payment in waiting:
-        with tenancy.using(payment.commune):
+    for commune in tenancy.each_commune():
+        waiting = Payment.objects.filter(
+            commune=commune,
+            status__in=OPEN_STATUSES,
+            created__lt=now - datetime.timedelta(minutes=older_than_minutes),
+        ).select_related("commune__site")
+        for payment in waiting:
             outcome = _reconcile_one(payment, now)
-        counts[outcome] += 1
+            counts[outcome] += 1
     return counts
 
 
@@ -241,6 +279,8 @@ def _reconcile_one(payment: Payment, now) -> str:
             return "waiting"
         response = bank.payment_status(payment.transaction_id, transaction_date=payment.created)
         payment = apply_response(payment, response)
+    except AmountMismatch:
+        return "failed"  # held for the agents, who were told
     except Exception as error:  # one bank's failure must not stop the others
         logger.warning("payment %s: reconciliation failed: %r", payment.reference, error)
         return "errors"

@@ -1,28 +1,31 @@
 """Treasury exports for the commune's agents (régie): payments received per day, and
-invoices still to pay, as CSV that a spreadsheet opens as is (``;``, decimal comma, UTF-8
-with BOM). Money is summed as ``Decimal``: the total line is the exact sum of the lines.
+invoices still to pay, as rows for the kit's CSV writer (``ecommune.core.csv_export``: ``;``,
+decimal comma, UTF-8 with BOM, formulas defused). Money is summed as ``Decimal``: the
+total line is the exact sum of the lines. Amounts are ``Figure`` cells, numbers the kit
+computed, so a spreadsheet adds them up, negative ones included.
 
 Always scoped to one commune, given explicitly.
 """
 
-import csv
 import datetime
-import io
 from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from payments import PaymentStatus
+from payments import FraudStatus, PaymentStatus
 
+from ecommune.core.csv_export import Figure
+from ecommune.payments.amount_checks import money
 from ecommune.payments.balances import ZERO, with_balances
 from ecommune.payments.models import Invoice, InvoiceKind, Payment, PaymentAllocation
 
 PAID_STATUSES = (PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
 
 
-def euros(amount: Decimal) -> str:
-    return f"{amount:.2f}".replace(".", ",")
+def euros(amount: Decimal) -> Figure:
+    """``12,50``: the amount the French way, a ``Figure`` the CSV writer keeps as a number."""
+    return Figure(amount, places=2)
 
 
 def _day_bounds(start: datetime.date, end: datetime.date):
@@ -70,7 +73,8 @@ def payments_rows(commune, start, end) -> tuple[list[list[str]], Decimal]:
     return rows, total
 
 
-def payments_csv(commune, start, end) -> str:
+def payments_table(commune, start, end) -> list[list[str]]:
+    """The payments export: header, a line per payment, the total line."""
     rows, total = payments_rows(commune, start, end)
     header = [
         _("Date"),
@@ -82,12 +86,25 @@ def payments_csv(commune, start, end) -> str:
         _("Invoices"),
     ]
     footer = [_("Total"), "", "", "", euros(total), "", ""]
-    return _csv([header, *rows, footer])
+    return [header, *rows, footer]
+
+
+def held_payments(commune) -> list[dict]:
+    """The commune's payments the bank answered « paid » for another amount or currency
+    (or without saying): nothing credited, for an agent to check (``amount_checks``);
+    each with what the bank last reported."""
+    rows = []
+    held = Payment.objects.filter(commune=commune, fraud_status=FraudStatus.REVIEW)
+    for payment in held.select_related("household").order_by("-modified", "-pk"):
+        last = (getattr(payment.attrs, "amount_mismatches", None) or [{}])[-1]
+        amount = Decimal(last["amount"]) if last.get("amount") else None
+        rows.append({"payment": payment, "reported": money(amount, last.get("currency"))})
+    return rows
 
 
 def unpaid_invoices(commune):
     return (
-        with_balances(Invoice.unscoped.filter(commune=commune, kind=InvoiceKind.INVOICE))
+        with_balances(Invoice.objects.for_commune(commune).filter(kind=InvoiceKind.INVOICE))
         .filter(balance__gt=ZERO)
         .select_related("household")
         .order_by("issued_on", "pk")
@@ -113,7 +130,8 @@ def unpaid_rows(commune) -> tuple[list[list[str]], Decimal]:
     return rows, total
 
 
-def unpaid_csv(commune) -> str:
+def unpaid_table(commune) -> list[list[str]]:
+    """The unpaid invoices export: header, a line per invoice, the total line."""
     rows, total = unpaid_rows(commune)
     header = [
         _("Invoice"),
@@ -126,12 +144,4 @@ def unpaid_csv(commune) -> str:
         _("Left to pay (€)"),
     ]
     footer = [_("Total"), "", "", "", "", "", "", euros(total)]
-    return _csv([header, *rows, footer])
-
-
-def _csv(rows) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerows(rows)
-    return out.getvalue()
+    return [header, *rows, footer]

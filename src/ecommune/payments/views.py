@@ -9,33 +9,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from payments import PaymentStatus, RedirectNeeded
+from payments.urls import process_data, static_callback
 
+from ecommune.core.tenancy import require_commune
+from ecommune.families.households import get_or_create_household, is_guardian
 from ecommune.payments import receipts, settlement
 from ecommune.payments.forms import PayForm
 from ecommune.payments.models import Payment
 from ecommune.payments.provider import BankUnreachable, EopaymentProvider
-from ecommune.services.school.households import get_or_create_household, is_guardian
 
 logger = logging.getLogger("ecommune.payments")
 
 
-def _commune(request):
-    commune = getattr(request, "commune", None)
-    if commune is None:
-        raise Http404
-    return commune
-
-
 def _household(request):
     # As the family space does: the account's household, created empty on first use.
-    return get_or_create_household(request.user, _commune(request))
+    return get_or_create_household(request.user, require_commune(request))
 
 
 def _own_payment(request, token) -> Payment:
     """A payment of the household of the signed-in account; 404 for anyone else."""
-    payment = get_object_or_404(Payment, token=str(token), commune=_commune(request))
+    payment = get_object_or_404(Payment, token=str(token), commune=require_commune(request))
     if not is_guardian(request.user, payment.household):
         raise Http404
     return payment
@@ -88,6 +84,44 @@ def _all_ids(household):
     return list(household.invoices.values_list("pk", flat=True))
 
 
+def _bank_commune(request):
+    """The commune a bank's call is for: the host's; none (no commune serves this host)
+    is a 404, logged."""
+    try:
+        return require_commune(request)
+    except Http404:
+        logger.warning(
+            "bank notification on %s refused: no commune serves this host", request.get_host()
+        )
+        raise
+
+
+@csrf_exempt
+def bank_notification(request, token):
+    """The per-payment notification URL: django-payments' ``process_data``, whose lookup
+    (``get_payment_model()._default_manager``) only sees the host's commune's payments, so
+    another commune's token is a 404 — logged with the host it came on."""
+    commune = _bank_commune(request)
+    try:
+        return process_data(request, token)
+    except Http404:
+        logger.warning(
+            "bank notification for payment token %s on %s refused: no such payment of commune %s",
+            token,
+            request.get_host(),
+            commune.pk,
+        )
+        raise
+
+
+@csrf_exempt
+def bank_notification_static(request):
+    """The fixed notification URL (banks that call one address): django-payments'
+    ``static_callback``, the payment found among the host's commune's only (404 else)."""
+    _bank_commune(request)
+    return static_callback(request, variant="eopayment")
+
+
 @login_required
 def payment_return(request, token):
     """Where the bank sends the payer back: the outcome (paid, refused, waiting)."""
@@ -99,6 +133,7 @@ def payment_return(request, token):
             payment = settlement.apply_response(payment, response)
         except Exception as error:
             logger.info("payment %s: return without a usable answer: %r", payment.reference, error)
+            payment.refresh_from_db()  # a refused answer may have failed it (amount_checks)
     if payment.status == PaymentStatus.CONFIRMED or payment.status == PaymentStatus.REFUNDED:
         outcome = "paid"
     elif payment.status in settlement.OPEN_STATUSES:
@@ -131,13 +166,19 @@ def receipt(request, token):
 def dummy_bank(request):
     """The ``dummy`` backend's bank, on the commune's own site (eopayment's public dummy
     service is not reachable from a town hall's network): no card, no money, two buttons."""
-    commune = _commune(request)
+    commune = require_commune(request)
     transaction_id = request.POST.get("transaction_id") or request.GET.get("transaction_id", "")
     payment = get_object_or_404(
         Payment, commune=commune, backend="dummy", transaction_id=transaction_id
     )
     if request.method == "POST":
-        answer = {"transaction_id": transaction_id, "signed": "1"}
+        # Like a real bank, the answer states the amount and currency taken.
+        answer = {
+            "transaction_id": transaction_id,
+            "signed": "1",
+            "amount": str(payment.total),
+            "currency": payment.currency,
+        }
         if request.POST.get("outcome") == "paid":
             answer["ok"] = "1"
         else:

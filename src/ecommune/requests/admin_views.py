@@ -7,9 +7,9 @@ writes the history and the audit trail.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,25 +17,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
 
+from ecommune.accounts.backoffice import AGENTS, BackOfficeMixin, back_office, check
 from ecommune.core.registry import registry
-from ecommune.requests import agent_forms, agents
+from ecommune.requests import agent_forms, agents, desk_actions, documents
 from ecommune.requests.inbox import csv_response, inbox_queryset
-from ecommune.requests.models import Channel, Document, Request
+from ecommune.requests.intake import intake_services
+from ecommune.requests.models import Channel, Document, EventKind, Request
 from ecommune.requests.services import agent_status_label, waiting_status
-from ecommune.requests.statuses import CLOSED_STATUSES
 
 PER_PAGE = 50
 
 
-def _require_agent(request):
-    if not agents.can_use_inbox(request.user):
-        raise PermissionDenied
-
-
 def get_filed(request, reference: str) -> Request:
     """The request if this agent may handle it, else 404 (another commune, another service)."""
-    _require_agent(request)
+    check(request, AGENTS)
     filed = (
         agents.requests_for(request.user)
         .select_related("commune", "commune__site", "assigned_to", "applicant")
@@ -47,12 +44,9 @@ def get_filed(request, reference: str) -> Request:
     return filed
 
 
-class InboxMixin(WagtailAdminTemplateMixin):
+class InboxMixin(BackOfficeMixin, WagtailAdminTemplateMixin):
     header_icon = "tasks"
-
-    def dispatch(self, request, *args, **kwargs):
-        _require_agent(request)
-        return super().dispatch(request, *args, **kwargs)
+    access = AGENTS
 
 
 class InboxIndexView(InboxMixin, TemplateView):
@@ -61,6 +55,19 @@ class InboxIndexView(InboxMixin, TemplateView):
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_header_buttons(self):
+        """« New request (counter, phone, post) » for an agent who may file one."""
+        buttons = super().get_header_buttons()
+        if intake_services(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("New request (counter, phone, post)"),
+                    url=reverse("ecommune_intake"),
+                    icon_name="plus",
+                )
+            )
+        return buttons
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -77,7 +84,7 @@ class InboxIndexView(InboxMixin, TemplateView):
                     "status": agent_status_label(service, filed.status),
                     "overdue": filed.expected_answer_on is not None
                     and filed.expected_answer_on < today
-                    and filed.status not in CLOSED_STATUSES,
+                    and not filed.is_closed,
                 }
             )
         query = self.request.GET.copy()
@@ -94,8 +101,8 @@ class InboxIndexView(InboxMixin, TemplateView):
         return context
 
 
+@back_office(AGENTS)
 def inbox_export(request):
-    _require_agent(request)
     _form, queryset = inbox_queryset(request.user, request.GET)
     agents.audit(request, "requests.exported", None, request.GET.urlencode())
     return csv_response(queryset, f"demandes-{timezone.localdate():%Y-%m-%d}.csv")
@@ -146,6 +153,8 @@ class RequestDetailView(InboxMixin, TemplateView):
         action = request.POST.get("action", "")
         if action == "assign_me":
             return self._run(lambda: agents.assign(request, self.filed, request.user), None)
+        if action.startswith(desk_actions.PREFIX):
+            return self._desk_action(action)
         if action not in ACTIONS:
             raise Http404
         form = self._form(action, request.POST)
@@ -167,6 +176,33 @@ class RequestDetailView(InboxMixin, TemplateView):
             }[action]
             return self._run(run, form, action)
         return self._invalid(action, form)
+
+    def _desk_action(self, posted):
+        """One of the service's own actions (``Service.desk_actions``)."""
+        action = desk_actions.find(self.filed, posted)
+        if action is None:
+            raise Http404
+        form = desk_actions.form_for(action, self.filed, self.request.POST, self.request.FILES)
+        if not form.is_valid():
+            return self._invalid_desk(posted, form)
+        try:
+            desk_actions.run(
+                action,
+                self.filed,
+                form.cleaned_data,
+                actor=self.request.user,
+                http_request=self.request,
+            )
+        except ValidationError as error:
+            desk_actions.show_error(form, error)
+            return self._invalid_desk(posted, form)
+        messages.success(self.request, _("Done: the request's history is updated."))
+        return redirect("ecommune_inbox_detail", reference=self.filed.reference)
+
+    def _invalid_desk(self, posted, form):
+        context = self.get_context_data(desk_form=(posted, form))
+        context["open_action"] = posted
+        return self.render_to_response(context, status=400)
 
     def _message(self, data):
         if data["text"].strip():
@@ -208,8 +244,15 @@ class RequestDetailView(InboxMixin, TemplateView):
         for key, form in forms.items():
             if form is None:
                 forms[key] = self._form(key.removesuffix("_form"))
+        posted, posted_form = kwargs.pop("desk_form", (None, None))
+        service_actions = []
+        for action in desk_actions.offered(filed):
+            value = desk_actions.PREFIX + action.name
+            form = posted_form if value == posted else desk_actions.form_for(action, filed)
+            service_actions.append({"value": value, "action": action, "form": form})
         context = super().get_context_data(**kwargs)
         events = list(filed.events.select_related("actor").order_by("created_at", "pk"))
+        submitted = next((e for e in events if e.kind == EventKind.SUBMITTED), None)
         for event in events:
             event.from_label = (
                 agent_status_label(service, event.from_status) if event.from_status else ""
@@ -230,20 +273,20 @@ class RequestDetailView(InboxMixin, TemplateView):
             and filed.expected_answer_on < timezone.localdate()
             and not filed.is_closed,
             assigned_to_me=filed.assigned_to_id == self.request.user.pk,
+            filed_by=submitted.actor
+            if submitted is not None and submitted.actor_id and filed.channel != Channel.WEB
+            else None,
+            service_actions=service_actions,
             **forms,
         )
         return context
 
 
+@back_office(AGENTS)
 def document_download(request, reference, pk):
     filed = get_filed(request, reference)
-    document = Document.unscoped.filter(pk=pk, requests=filed).first()
+    document = Document.objects.filter(pk=pk, requests=filed).first()
     if document is None:
         raise Http404
     agents.record_download(request, filed, document)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return documents.serve_document(document, as_attachment=True)

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from ecommune.core.registry import registry
-from ecommune.core.tenancy import get_current_commune
 from ecommune.notifications.rendering import compile_commune_template
 from ecommune.requests.agents import (
     REPLY_VARIABLES,
@@ -39,6 +38,7 @@ class StatusForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The resident reads it with the new status."),
     )
@@ -136,24 +136,8 @@ class CannedReplyForm(WagtailAdminModelForm):
         self.fields["body"].help_text = _("Variables you may use: %(names)s.") % {
             "names": ", ".join(f"{{{{ {name} }}}}" for name in REPLY_VARIABLES)
         }
-        # A superuser works for no commune in particular: they say which one.
-        if get_current_commune() is None:
-            from ecommune.core.models import Commune
-
-            self.fields["commune"] = forms.ModelChoiceField(
-                label=_("commune"),
-                queryset=Commune.objects.order_by("name"),
-                initial=self.instance.commune_id,
-            )
-            self.order_fields(["commune"])
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
         compile_commune_template(body)
         return body
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("commune") is not None:
-            self.instance.commune = cleaned["commune"]
-        return cleaned

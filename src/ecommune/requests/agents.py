@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ecommune.accounts.audit import audit
+from ecommune.accounts.backoffice import AGENTS
 from ecommune.notifications.rendering import compile_commune_template
 from ecommune.requests import notify
 from ecommune.requests.models import CannedReply, EventKind, Request, RequestEvent
@@ -23,7 +24,6 @@ from ecommune.requests.services import (
     log_contact,
     waiting_status,
 )
-from ecommune.requests.statuses import CLOSED_STATUSES
 
 
 def agent_of(user):
@@ -34,21 +34,17 @@ def agent_of(user):
 
 
 def can_use_inbox(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or agent_of(user)))
+    return AGENTS.allows(user)
 
 
 def requests_for(user):
     """Every request ``user`` may handle: their commune's, in their services."""
     if user.is_superuser:
-        return Request.unscoped.all()
+        return Request.objects.all()
     agent = agent_of(user)
     if agent is None:
-        return Request.unscoped.none()
-    return Request.unscoped.filter(commune_id=agent.commune_id, service__in=list(agent.services))
-
-
-def open_requests():
-    return Request.unscoped.exclude(status__in=CLOSED_STATUSES)
+        return Request.objects.none()
+    return Request.objects.for_commune(agent.commune_id).filter(service__in=list(agent.services))
 
 
 def colleagues_for(filed: Request):
@@ -73,10 +69,12 @@ def assign(http_request, filed: Request, assignee) -> RequestEvent:
         raise ValidationError(
             _("This person is not an agent of this commune for this service."), code="assignee"
         )
-    Request.unscoped.filter(pk=filed.pk).update(assigned_to=assignee, updated_at=timezone.now())
+    Request.objects.for_commune(filed.commune_id).filter(pk=filed.pk).update(
+        assigned_to=assignee, updated_at=timezone.now()
+    )
     filed.assigned_to = assignee
     name = (assignee.get_full_name() or assignee.email) if assignee else _("nobody")
-    event = RequestEvent.unscoped.create(
+    event = RequestEvent.objects.create(
         commune_id=filed.commune_id,
         request=filed,
         kind=EventKind.ASSIGNED,
@@ -119,7 +117,7 @@ def send_message(http_request, filed: Request, text: str) -> RequestEvent:
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write the message."), code="required")
-    event = RequestEvent.unscoped.create(
+    event = RequestEvent.objects.create(
         commune_id=filed.commune_id,
         request=filed,
         kind=EventKind.MESSAGE_TO_RESIDENT,
@@ -137,7 +135,7 @@ def add_note(http_request, filed: Request, text: str) -> RequestEvent:
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write the note."), code="required")
-    event = RequestEvent.unscoped.create(
+    event = RequestEvent.objects.create(
         commune_id=filed.commune_id,
         request=filed,
         kind=EventKind.NOTE,
@@ -169,9 +167,11 @@ def record_download(http_request, filed: Request, document) -> None:
 
 
 def canned_replies_for(filed: Request):
-    return CannedReply.unscoped.filter(
-        commune_id=filed.commune_id, service__in=[filed.service, ""]
-    ).order_by("title", "pk")
+    return (
+        CannedReply.objects.for_commune(filed.commune_id)
+        .filter(service__in=[filed.service, ""])
+        .order_by("title", "pk")
+    )
 
 
 def reply_context(filed: Request, agent_user) -> dict:

@@ -29,15 +29,18 @@ class AnswerForm(forms.Form):
     )
     reuse = forms.ModelMultipleChoiceField(
         label=_("Or choose documents already in your space"),
-        queryset=Document.unscoped.none(),
+        queryset=Document.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, owner=None, **kwargs):
+    def __init__(self, *args, owner=None, first_message=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if first_message:
+            # On the request's page, before the town hall wrote: a message, not an answer.
+            self.fields["text"].label = _("Your message")
         if owner is not None and owner.is_authenticated:
-            self.fields["reuse"].queryset = Document.unscoped.filter(owner=owner).order_by(
+            self.fields["reuse"].queryset = Document.objects.filter(owner=owner).order_by(
                 "-uploaded_at"
             )
         if not self.fields["reuse"].queryset.exists():

@@ -55,7 +55,7 @@ def resident_answer(filed: Request, *, text: str = "", documents=(), user=None) 
     documents = list(documents)
     if not text and not documents:
         raise ValidationError(_("Write an answer or add a document."), code="empty")
-    filed = Request.unscoped.select_related("commune").get(pk=filed.pk)
+    filed = Request.objects.for_commune(filed.commune_id).select_related("commune").get(pk=filed.pk)
     if filed.is_closed:
         raise ValidationError(_("This request is closed: it takes no more answers."), code="closed")
     for document in documents:
@@ -63,7 +63,7 @@ def resident_answer(filed: Request, *, text: str = "", documents=(), user=None) 
     lines = [text] if text else []
     if documents:
         lines.append(str(_("Documents added:")) + " " + ", ".join(d.title for d in documents))
-    event = RequestEvent.unscoped.create(
+    event = RequestEvent.objects.create(
         commune_id=filed.commune_id,
         request=filed,
         kind=EventKind.MESSAGE_FROM_RESIDENT,

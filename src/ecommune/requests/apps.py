@@ -7,3 +7,10 @@ class RequestsConfig(AppConfig):
     label = "ecommune_requests"
     verbose_name = _("Requests")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ecommune.accounts.space import sections
+        from ecommune.requests.space import SECTIONS
+
+        for section in SECTIONS:
+            sections.register(section)

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ecommune.accounts.models import Agent
+from ecommune.core.models import Commune
 from ecommune.core.registry import registry
+from ecommune.core.tenancy import each_commune
 from ecommune.notifications.models import OutboxMessage
 from ecommune.notifications.services import notify
 from ecommune.requests.models import Request
-from ecommune.requests.notify import public_url
-from ecommune.requests.statuses import CLOSED_STATUSES
+from ecommune.requests.statuses import closed_q
 from ecommune.requests.workdays import add_working_days, subdivision_for_insee
 
 DUE_WITHIN_WORKING_DAYS = 2
@@ -31,13 +32,13 @@ def due_for(agent: Agent, today: datetime.date) -> tuple[list[Request], list[Req
         today, DUE_WITHIN_WORKING_DAYS, subdivision_for_insee(agent.commune.insee_code)
     )
     requests = (
-        Request.unscoped.filter(
-            commune_id=agent.commune_id,
+        Request.objects.for_commune(agent.commune_id)
+        .filter(
             service__in=list(agent.services),
             expected_answer_on__lte=horizon,
         )
         .filter(Q(assigned_to=agent.user) | Q(assigned_to__isnull=True))
-        .exclude(status__in=CLOSED_STATUSES)
+        .exclude(closed_q())
         .order_by("expected_answer_on", "pk")
     )
     overdue, soon = [], []
@@ -52,28 +53,40 @@ def _item(filed: Request) -> dict:
         "reference": filed.reference,
         "service_title": str(service.title) if service else filed.service,
         "expected_answer_on": filed.expected_answer_on,
-        "url": public_url(
-            filed.commune, reverse("ecommune_inbox_detail", kwargs={"reference": filed.reference})
+        "url": filed.commune.public_url(
+            reverse("ecommune_inbox_detail", kwargs={"reference": filed.reference})
         ),
     }
 
 
 def send_digests(today: datetime.date | None = None, commune=None) -> dict[str, int]:
-    """Queue today's digest for every active agent with something due; returns counts."""
+    """Queue today's digest for every active agent with something due, commune by commune
+    (or of ``commune`` only); returns counts."""
     today = today or timezone.localdate()
-    agents = Agent.objects.select_related("user", "commune", "commune__site").filter(
-        user__is_active=True
-    )
-    if commune is not None:
-        agents = agents.filter(commune=commune)
     counts: dict[str, int] = defaultdict(int)
+    communes = Commune.base_queryset()
+    if commune is not None:
+        communes = communes.filter(pk=commune.pk)
+    for current in each_commune(communes):
+        _digest_commune(current, today, counts)
+    return dict(counts)
+
+
+def _digest_commune(commune, today, counts) -> None:
+    agents = Agent.objects.select_related("user", "commune", "commune__site").filter(
+        user__is_active=True, commune=commune
+    )
     for agent in agents:
         overdue, soon = due_for(agent, today)
         if not overdue and not soon:
             counts["nothing_due"] += 1
             continue
         key = f"agent.digest:{agent.user_id}:{today:%Y-%m-%d}"
-        if OutboxMessage.unscoped.filter(idempotency_key=f"{key}:email").exists():
+        if (
+            OutboxMessage.objects.for_commune(agent.commune_id)
+            .filter(idempotency_key=f"{key}:email")
+            .exists()
+        ):
             counts["already_sent"] += 1
             continue
         for filed in (*overdue, *soon):
@@ -91,4 +104,3 @@ def send_digests(today: datetime.date | None = None, commune=None) -> dict[str, 
             idempotency_key=key,
         )
         counts["digests"] += 1
-    return dict(counts)

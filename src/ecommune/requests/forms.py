@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ecommune.core.validators import validate_french_phone
+from ecommune.core.phones import validate_french_phone
 from ecommune.requests.documents import check_upload
 from ecommune.requests.references import normalise_reference
 
@@ -11,8 +11,11 @@ from ecommune.requests.references import normalise_reference
 class ApplicantForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
+    # 254: the columns of the request (Django's model EmailField); a form field says 320.
     email = forms.EmailField(
-        label=_("Email"), help_text=_("The acknowledgment and the answers are sent there.")
+        label=_("Email"),
+        max_length=254,
+        help_text=_("The acknowledgment and the answers are sent there."),
     )
     phone = forms.CharField(
         label=_("Mobile phone (optional)"),
@@ -38,7 +41,7 @@ class ApplicantForm(forms.Form):
         help_text=_("Such as parent, legal guardian, holder of a power of attorney."),
     )
     beneficiary_email = forms.EmailField(
-        label=_("Email of the person concerned (optional)"), required=False
+        label=_("Email of the person concerned (optional)"), max_length=254, required=False
     )
 
     autocomplete = {
@@ -78,9 +81,51 @@ class ApplicantForm(forms.Form):
             self.add_error("phone", _("Give a mobile number to receive SMS."))
         if cleaned.get("on_behalf"):
             for name in ("beneficiary_first_name", "beneficiary_last_name", "beneficiary_capacity"):
-                if not cleaned.get(name):
+                if name in self.fields and not cleaned.get(name):
                     self.add_error(name, _("Required when you file for someone else."))
         return cleaned
+
+
+BENEFICIARY_FIELDS = (
+    "beneficiary_first_name",
+    "beneficiary_last_name",
+    "beneficiary_capacity",
+    "beneficiary_email",
+)
+
+
+class ResidentApplicantForm(ApplicantForm):
+    """The wizard's « who is asking »: the person concerned is asked on the next step,
+    and only when the resident ticks « I am filing for someone else » (so the four fields
+    never show for nothing, with or without JavaScript)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in BENEFICIARY_FIELDS:
+            del self.fields[name]
+        self.fields["on_behalf"].help_text = _("The next step then asks who the request is for.")
+
+
+class BeneficiaryForm(forms.Form):
+    """The person concerned, when the resident files for someone else."""
+
+    beneficiary_first_name = forms.CharField(
+        label=_("First name of the person concerned"), max_length=150
+    )
+    beneficiary_last_name = forms.CharField(
+        label=_("Last name of the person concerned"), max_length=150
+    )
+    beneficiary_capacity = forms.CharField(
+        label=_("You act as"),
+        max_length=120,
+        help_text=_("Such as parent, legal guardian, holder of a power of attorney."),
+    )
+    beneficiary_email = forms.EmailField(
+        label=_("Email of the person concerned (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_("The acknowledgment and the answers are sent there too."),
+    )
 
 
 class ConfirmForm(forms.Form):
@@ -120,7 +165,7 @@ class TrackForm(forms.Form):
         max_length=20,
         help_text=_("Such as EC-2026-4F7K9, from the acknowledgment."),
     )
-    email = forms.EmailField(label=_("Email used for the request"))
+    email = forms.EmailField(label=_("Email used for the request"), max_length=254)
 
     def clean_reference(self):
         return normalise_reference(self.cleaned_data["reference"])

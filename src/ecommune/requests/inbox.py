@@ -1,23 +1,22 @@
 """The agents' inbox: the filtered list of requests and its CSV export.
 
 The list costs the same few queries whatever the number of requests (one page, the
-assignee joined); the export streams every filtered row in French for Excel: ``;``
-separator, UTF-8 with a byte-order mark, dates as 31/12/2026.
+assignee joined); the export streams every filtered row through the kit's CSV writer
+(``ecommune.core.csv_export``), in French for Excel: ``;`` separator, UTF-8 with a
+byte-order mark, dates as 31/12/2026, formulas defused.
 """
 
-import csv
-
 from django import forms
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecommune.core import csv_export
 from ecommune.core.registry import registry
 from ecommune.requests.agents import agent_of, requests_for
 from ecommune.requests.services import agent_status_label, status_choices
-from ecommune.requests.statuses import CLOSED_STATUSES, Status
+from ecommune.requests.statuses import Status, closed_q
 
 SORTS = {
     "expected": ("expected_answer_on", "pk"),
@@ -76,12 +75,12 @@ class InboxFilterForm(forms.Form):
             queryset = queryset.filter(service=data["service"])
         status = data.get("status")
         if status == "open":
-            queryset = queryset.exclude(status__in=CLOSED_STATUSES)
+            queryset = queryset.exclude(closed_q())
         elif status:
             queryset = queryset.filter(status=status)
         if data.get("overdue"):
             queryset = queryset.filter(expected_answer_on__lt=timezone.localdate()).exclude(
-                status__in=CLOSED_STATUSES
+                closed_q()
             )
         if data.get("mine"):
             queryset = queryset.filter(assigned_to=user)
@@ -102,18 +101,8 @@ def _date(value) -> str:
     return date_format(value, "d/m/Y")
 
 
-def _cell(value: str) -> str:
-    """Text typed by residents must not run as a spreadsheet formula (CSV injection)."""
-    value = value or ""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(queryset, filename: str) -> StreamingHttpResponse:
+def csv_response(queryset, filename: str):
+    """The filtered requests as a CSV download, streamed (``csv_export.response``)."""
     headers = [
         _("Reference"),
         _("Service"),
@@ -131,34 +120,29 @@ def csv_response(queryset, filename: str) -> StreamingHttpResponse:
     today = timezone.localdate()
 
     def rows():
-        writer = csv.writer(_Echo(), delimiter=";")
-        yield "\ufeff" + writer.writerow(headers)
+        yield headers
         for filed in queryset.iterator(chunk_size=500):
             service = registry.get(filed.service) if filed.service in registry else None
             overdue = (
                 filed.expected_answer_on is not None
                 and filed.expected_answer_on < today
-                and filed.status not in CLOSED_STATUSES
+                and not filed.is_closed
             )
-            yield writer.writerow(
-                [
-                    filed.reference,
-                    str(service.title) if service else filed.service,
-                    agent_status_label(service, filed.status),
-                    _date(filed.submitted_at),
-                    _date(filed.expected_answer_on),
-                    _("yes") if overdue else _("no"),
-                    _cell(filed.applicant_name),
-                    _cell(filed.applicant_email),
-                    filed.applicant_phone,
-                    _cell(f"{filed.beneficiary_first_name} {filed.beneficiary_last_name}".strip()),
-                    filed.assigned_to.get_full_name() or filed.assigned_to.email
-                    if filed.assigned_to
-                    else "",
-                    _date(filed.closed_at),
-                ]
-            )
+            yield [
+                filed.reference,
+                str(service.title) if service else filed.service,
+                agent_status_label(service, filed.status),
+                _date(filed.submitted_at),
+                _date(filed.expected_answer_on),
+                _("yes") if overdue else _("no"),
+                filed.applicant_name,
+                filed.applicant_email,
+                filed.applicant_phone,
+                f"{filed.beneficiary_first_name} {filed.beneficiary_last_name}".strip(),
+                filed.assigned_to.get_full_name() or filed.assigned_to.email
+                if filed.assigned_to
+                else "",
+                _date(filed.closed_at),
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_export.response(rows(), filename, streaming=True)

@@ -11,10 +11,10 @@ from django.core.files.storage import Storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.phones import validate_french_phone
 from ecommune.core.registry import RegisteredServiceValidator
 from ecommune.core.tenancy import CommuneOwned
-from ecommune.core.validators import validate_french_phone
-from ecommune.requests.statuses import CLOSED_STATUSES, Status
+from ecommune.requests.statuses import Status, closed_statuses
 
 
 class Request(CommuneOwned):
@@ -96,7 +96,7 @@ class Request(CommuneOwned):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in CLOSED_STATUSES
+        return self.status in closed_statuses(self.service_class())
 
     @property
     def on_behalf(self) -> bool:
@@ -109,7 +109,7 @@ class Request(CommuneOwned):
     def service_class(self):
         from ecommune.core.registry import registry
 
-        return registry.get(self.service)
+        return registry.for_request(self)
 
     def get_status_display(self) -> str:
         from ecommune.requests.services import status_label
@@ -171,6 +171,23 @@ class RequestEvent(CommuneOwned):
 
     def __str__(self):
         return f"{self.request}: {self.get_kind_display()}"
+
+    @property
+    def kind_display(self) -> str:
+        """What the line says, with how a request reached the town hall when an agent filed
+        it (« Demande déposée au guichet »); the agent's name is the back office's alone."""
+        if self.kind == EventKind.SUBMITTED and self.channel in SUBMITTED_BY_CHANNEL:
+            return str(SUBMITTED_BY_CHANNEL[self.channel])
+        return self.get_kind_display()
+
+
+#: The « submitted » line of a request an agent filed for a resident, by channel.
+SUBMITTED_BY_CHANNEL = {
+    Channel.COUNTER: _("Request submitted at the town hall's counter"),
+    Channel.PHONE: _("Request taken by phone"),
+    Channel.POST: _("Request received by post"),
+    Channel.EMAIL: _("Request received by email"),
+}
 
 
 class _PrivateStorage(Storage):

@@ -1,18 +1,9 @@
 """The request engine's notifications: queued through the outbox in the transaction that
 changes the request, so a provider failure never loses a request nor a message."""
 
-from django.conf import settings
 from django.urls import reverse
 
 from ecommune.notifications.services import notify
-
-
-def public_url(commune, path: str) -> str:
-    """An absolute address on the commune's own site, for emails and SMS."""
-    site = commune.site
-    scheme = getattr(settings, "ECOMMUNE_PUBLIC_SCHEME", "https")
-    port = "" if site.port in (80, 443) else f":{site.port}"
-    return f"{scheme}://{site.hostname}{port}{path}"
 
 
 def _context(filed) -> dict:
@@ -21,29 +12,36 @@ def _context(filed) -> dict:
         "reference": filed.reference,
         "service_title": str(service.title),
         "applicant_name": filed.applicant_name,
-        "tracking_url": public_url(filed.commune, reverse("ecommune_requests:track")),
+        "tracking_url": filed.commune.public_url(reverse("ecommune_requests:track")),
         "expected_answer_on": filed.expected_answer_on,
     }
 
 
-def _recipients(filed):
-    """The applicant, and the person concerned when the applicant files on their behalf."""
-    yield filed.applicant_email, filed.applicant_phone if filed.sms_consent else ""
+def _recipients(filed, context: dict):
+    """The applicant, and the person concerned when the applicant files on their behalf:
+    (email, phone, the context of their message). Each is greeted by their own name (the
+    wordings' ``applicant_name``): the person concerned is not called by the applicant's."""
+    yield filed.applicant_email, filed.applicant_phone if filed.sms_consent else "", context
     if (
         filed.on_behalf
         and filed.beneficiary_email
         and filed.beneficiary_email != filed.applicant_email
     ):
-        yield filed.beneficiary_email, ""
+        name = f"{filed.beneficiary_first_name} {filed.beneficiary_last_name}".strip()
+        yield filed.beneficiary_email, "", {**context, "applicant_name": name}
 
 
 def acknowledge(filed) -> None:
     """The acknowledgment (Proposition 6): reference, what happens next, expected date."""
-    for email, phone in _recipients(filed):
+    context = {
+        **_context(filed),
+        "service_message": filed.service_class().resident_message(filed.status),
+    }
+    for email, phone, recipient_context in _recipients(filed, context):
         notify(
             "request.acknowledged",
             commune=filed.commune,
-            context=_context(filed),
+            context=recipient_context,
             email=email,
             phone=phone,
             service=filed.service,
@@ -56,7 +54,12 @@ def status_changed(filed, event, *, missing: str = "") -> None:
     """Tell the resident their request moved; « waiting for you » says what is missing."""
     from ecommune.requests.statuses import Status
 
-    context = {**_context(filed), "status": filed.get_status_display(), "comment": event.text}
+    context = {
+        **_context(filed),
+        "status": filed.get_status_display(),
+        "comment": event.text,
+        "service_message": filed.service_class().resident_message(event.to_status),
+    }
     key = "request.status_changed"
     if event.to_status == Status.WAITING_RESIDENT:
         key = "request.waiting_for_resident"
@@ -64,13 +67,13 @@ def status_changed(filed, event, *, missing: str = "") -> None:
 
         context.update(
             missing=missing or event.text,
-            answer_url=public_url(filed.commune, answer_path(filed)),
+            answer_url=filed.commune.public_url(answer_path(filed)),
         )
-    for email, phone in _recipients(filed):
+    for email, phone, recipient_context in _recipients(filed, context):
         notify(
             key,
             commune=filed.commune,
-            context=context,
+            context=recipient_context,
             email=email,
             phone=phone,
             service=filed.service,
@@ -87,13 +90,13 @@ def message_to_resident(filed, event) -> None:
     context = {
         **_context(filed),
         "message": event.text,
-        "tracking_url": public_url(filed.commune, answer_path(filed)),
+        "tracking_url": filed.commune.public_url(answer_path(filed)),
     }
-    for email, phone in _recipients(filed):
+    for email, phone, recipient_context in _recipients(filed, context):
         notify(
             "request.message",
             commune=filed.commune,
-            context=context,
+            context=recipient_context,
             email=email,
             phone=phone,
             service=filed.service,
@@ -115,8 +118,7 @@ def resident_replied(filed, event) -> None:
             **_context(filed),
             "agent_name": agent.get_full_name(),
             "message": event.text,
-            "inbox_url": public_url(
-                filed.commune,
+            "inbox_url": filed.commune.public_url(
                 reverse("ecommune_inbox_detail", kwargs={"reference": filed.reference}),
             ),
         },

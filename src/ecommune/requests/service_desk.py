@@ -3,11 +3,15 @@ one ``ServiceDesk``: who may handle the service's requests and which of them the
 
 Only agents of the commune who handle the service, and superusers, get in; an agent sees
 their commune's requests, a superuser every commune's. The request page loads the request
-with the service's typed row (``related``) and answers 404 for a request without it.
+with the service's typed row (``related``) and answers 404 for a request without it; its
+actions are the service's ``desk_actions`` (``ecommune.requests.desk_actions``) unless its
+form declares its own.
 """
 
+import copy
+
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -17,6 +21,8 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ecommune.accounts.backoffice import BackOfficeMixin, agents_of
+from ecommune.requests import desk_actions
 from ecommune.requests.models import Request
 
 
@@ -27,24 +33,20 @@ class ServiceDesk:
         self.slug = slug
         self.related = related
         self.typed = related[0] if related else ""
+        self.access = agents_of(slug)
 
     def can_handle(self, user) -> bool:
-        if not (user.is_authenticated and user.is_active):
-            return False
-        if user.is_superuser:
-            return True
-        agent = getattr(user, "agent", None)
-        return agent is not None and self.slug in (agent.services or [])
+        return self.access.allows(user)
 
     def requests_of(self, user):
         """The service's requests the user may handle, their typed row joined so a list
         costs one query."""
-        queryset = Request.unscoped.filter(service=self.slug).select_related(
-            *self.related, "commune"
+        requests = (
+            Request.objects
+            if user.is_superuser
+            else Request.objects.for_commune(user.agent.commune_id)
         )
-        if user.is_superuser:
-            return queryset
-        return queryset.filter(commune_id=user.agent.commune_id)
+        return requests.filter(service=self.slug).select_related(*self.related, "commune")
 
     def get_request(self, user, reference: str) -> Request:
         filed = self.requests_of(user).filter(reference=reference).first()
@@ -73,7 +75,9 @@ def pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
 
 class DeskActionForm(forms.Form):
     """An agent's action on one request: ``actions`` as (value, label), and the reason sent
-    to the applicant, required for the ``needs_reason`` actions."""
+    to the applicant, required for the ``needs_reason`` actions. Given ``offered`` (the
+    service's ``DeskAction``s offered now), the choices are theirs, with the fields of their
+    own ``form``s, checked for the action chosen."""
 
     actions: list[tuple[str, str]] = []
     needs_reason: frozenset[str] = frozenset()
@@ -84,8 +88,21 @@ class DeskActionForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offered=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.action_forms = {}
+        if offered is not None:
+            self.actions = [(action.name, action.label) for action in offered]
+            reasoned = [action for action in offered if action.needs_reason]
+            self.needs_reason = frozenset(action.name for action in reasoned)
+            if reasoned:
+                self.reason_label = reasoned[0].reason_label
+            for action in offered:
+                if action.form_class() is not None:
+                    own = action.form_class()(self.data or None, self.files or None)
+                    self.action_forms[action.name] = own
+                    for name, field in own.fields.items():
+                        self.fields.setdefault(name, copy.deepcopy(field)).required = False
         self.fields["action"].choices = self.actions
         self.fields["reason"].label = self.reason_label
 
@@ -93,18 +110,24 @@ class DeskActionForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("action") in self.needs_reason and not cleaned.get("reason"):
             self.add_error("reason", _("Give the reason: it is sent to the applicant."))
+        own = self.action_forms.get(cleaned.get("action"))
+        if own is not None:
+            if own.is_valid():
+                cleaned.update(own.cleaned_data)
+            for name, errors in own.errors.items():
+                for error in errors:
+                    self.add_error(name if name in self.fields else None, error)
         return cleaned
 
 
-class DeskOnlyMixin:
+class DeskOnlyMixin(BackOfficeMixin):
     """Refuse anyone who does not handle the view's ``desk``."""
 
     desk: ServiceDesk
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.desk.can_handle(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def access(self):
+        return self.desk.access
 
 
 class DeskListView(DeskOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -127,10 +150,11 @@ class DeskRequestView(DeskOnlyMixin, WagtailAdminTemplateMixin, FormView):
     url_name = ""
     #: Statuses in which the actions are offered.
     open_statuses: tuple[str, ...] = ()
+    #: The actions' form: by default the service's desk actions offered now.
+    form_class = DeskActionForm
 
     def dispatch(self, request, *args, **kwargs):
-        if self.desk.can_handle(request.user):
-            self.filed = self.desk.get_request(request.user, kwargs["reference"])
+        self.filed = self.desk.get_request(request.user, kwargs["reference"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -155,8 +179,24 @@ class DeskRequestView(DeskOnlyMixin, WagtailAdminTemplateMixin, FormView):
         )
         return context
 
+    def get_form_kwargs(self):
+        """A form declaring no ``actions`` of its own offers the service's desk actions."""
+        kwargs = super().get_form_kwargs()
+        if not self.get_form_class().actions:
+            kwargs["offered"] = desk_actions.offered(self.filed.service_class(), self.filed.status)
+        return kwargs
+
     def perform(self, action: str, cleaned: dict, user) -> None:
-        raise NotImplementedError
+        """Run the service's desk action ``action`` (a view with its own form overrides
+        this)."""
+        service = self.filed.service_class()
+        desk_actions.run(
+            desk_actions.named(service, action),
+            self.filed,
+            cleaned,
+            actor=user,
+            http_request=self.request,
+        )
 
     def form_valid(self, form):
         try:

@@ -19,9 +19,9 @@ from ecommune.requests.models import Channel, EventKind, Request, RequestEvent
 from ecommune.requests.references import new_reference
 from ecommune.requests.statuses import (
     AGENT_LABELS,
-    CLOSED_STATUSES,
     DEFAULT_TRANSITIONS,
     Status,
+    closed_statuses,
 )
 from ecommune.requests.workdays import (
     add_working_days,
@@ -39,8 +39,12 @@ def status_label(service, status: str) -> str:
 
 
 def agent_status_label(service, status: str) -> str:
-    """The label agents read: the engine's agent wording where the resident's label speaks
-    to the resident (``AGENT_LABELS``), otherwise the service's label."""
+    """The label agents read: the service's own agent wording (``Service.agent_labels``),
+    the engine's where the resident's label speaks to the resident (``AGENT_LABELS``),
+    otherwise the service's label."""
+    own = getattr(service, "agent_labels", None) or {}
+    if status in own:
+        return str(own[status])
     if status in AGENT_LABELS:
         return str(AGENT_LABELS[status])
     return status_label(service, status) if service is not None else status
@@ -86,22 +90,27 @@ def submit_request(
     channel: str = Channel.WEB,
     submission_key: uuid.UUID | None = None,
     actor=None,
+    acknowledge: bool = True,
 ) -> tuple[Request, bool]:
-    """File a request; returns it and whether it is new: the same ``submission_key`` twice
-    (a double click) returns the first request and False."""
+    """Create the request row and its « submitted » event; returns it and whether it is new:
+    the same ``submission_key`` twice (a double click) returns the first request and False.
+    ``file_request`` (``ecommune.requests.filing``) files a whole request, the service's
+    data and documents with it, and acknowledges it once they exist."""
     if not commune.has_service(service.slug):
         raise ValidationError(
             _("This commune does not offer this service online."), code="disabled"
         )
     if submission_key is not None:
-        existing = Request.unscoped.filter(submission_key=submission_key).first()
+        existing = (
+            Request.objects.for_commune(commune).filter(submission_key=submission_key).first()
+        )
         if existing is not None:
             return existing, False
     beneficiary = beneficiary or Beneficiary("", "", "")
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                request = Request.unscoped.create(
+                request = Request.objects.create(
                     commune=commune,
                     reference=new_reference(timezone.localdate().year),
                     service=service.slug,
@@ -120,7 +129,7 @@ def submit_request(
                     expected_answer_on=expected_answer_date(commune, service),
                     submission_key=submission_key,
                 )
-                RequestEvent.unscoped.create(
+                RequestEvent.objects.create(
                     commune=commune,
                     request=request,
                     kind=EventKind.SUBMITTED,
@@ -128,11 +137,16 @@ def submit_request(
                     actor=actor or applicant.user,
                     to_status=request.status,
                 )
-                notify.acknowledge(request)
+                if acknowledge:
+                    notify.acknowledge(request)
                 return request, True
         except IntegrityError:
             if submission_key is not None:
-                existing = Request.unscoped.filter(submission_key=submission_key).first()
+                existing = (
+                    Request.objects.for_commune(commune)
+                    .filter(submission_key=submission_key)
+                    .first()
+                )
                 if existing is not None:
                     return existing, False
             # Otherwise the random reference collided: draw another.
@@ -140,7 +154,10 @@ def submit_request(
 
 
 def waiting_status(service) -> str | None:
-    """The status meaning « waiting for the resident » in ``service``'s set, if it has one."""
+    """The status meaning « waiting for the resident » in ``service``'s set, if it has one:
+    the one it declares, else the common one when its set has it."""
+    if getattr(service, "waiting_status", None):
+        return service.waiting_status
     values = {value for value, _label in status_choices(service)}
     return Status.WAITING_RESIDENT if Status.WAITING_RESIDENT in values else None
 
@@ -185,7 +202,8 @@ def change_status(
     ``notify_resident=False`` records the change without emailing the resident (when the
     resident's own answer moves it)."""
     request = (
-        Request.unscoped.select_related("commune")
+        Request.objects.for_commune(request.commune_id)
+        .select_related("commune")
         .select_for_update(of=("self",))
         .get(pk=request.pk)
     )
@@ -201,10 +219,10 @@ def change_status(
         )
     old_status = request.status
     request.status = new_status
-    request.closed_at = timezone.now() if new_status in CLOSED_STATUSES else None
+    request.closed_at = timezone.now() if new_status in closed_statuses(service) else None
     clock_fields = _suspend_or_resume_clock(request, old_status, new_status)
     request.save(update_fields=["status", "closed_at", "updated_at", *clock_fields])
-    event = RequestEvent.unscoped.create(
+    event = RequestEvent.objects.create(
         commune_id=request.commune_id,
         request=request,
         kind=EventKind.STATUS,
@@ -228,7 +246,7 @@ def log_contact(request: Request, *, channel: str, actor, text: str) -> RequestE
         )
     if not text.strip():
         raise ValidationError(_("Say what was said or received."), code="required")
-    return RequestEvent.unscoped.create(
+    return RequestEvent.objects.create(
         commune_id=request.commune_id,
         request=request,
         kind=EventKind.CONTACT,

@@ -51,3 +51,25 @@ DEFAULT_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 #: Statuses after which the request is closed: no delay runs, no reminder is sent.
 CLOSED_STATUSES = frozenset({Status.REJECTED, Status.DONE, Status.CANCELLED})
+
+
+def closed_statuses(service) -> frozenset[str]:
+    """The statuses that close a request of ``service``: its declared ``closed_statuses``,
+    or the common ones."""
+    declared = getattr(service, "closed_statuses", None) if service is not None else None
+    return frozenset(declared) if declared is not None else CLOSED_STATUSES
+
+
+def closed_q():
+    """A ``Q`` on ``Request`` matching closed requests, whatever their service's set: one
+    condition per service that declares its own closed statuses, the common set for the
+    rest."""
+    from django.db.models import Q
+
+    from ecommune.core.registry import registry
+
+    own = [s for s in registry if s.closed_statuses is not None]
+    query = Q(status__in=CLOSED_STATUSES) & ~Q(service__in=[s.slug for s in own])
+    for service in own:
+        query |= Q(service=service.slug, status__in=service.closed_statuses)
+    return query

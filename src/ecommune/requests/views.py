@@ -7,10 +7,7 @@ in this session with its reference and email; anyone else gets a 404.
 
 import uuid
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import FileSystemStorage
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,15 +16,40 @@ from django.views.decorators.http import require_http_methods
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from ecommune.accounts.franceconnect import certified_identity
+from ecommune.core import throttling
 from ecommune.core.registry import registry
-from ecommune.requests import documents
-from ecommune.requests.document_steps import ReusableDocumentsMixin, kept_documents
-from ecommune.requests.forms import ApplicantForm, ConfirmForm, DocumentField, TrackForm
+from ecommune.requests import wizard_files
+from ecommune.requests.document_steps import (
+    KEPT_SUFFIX,
+    ReusableDocumentsMixin,
+    kept_documents,
+)
+from ecommune.requests.filing import Documents, Upload, file_request
+from ecommune.requests.forms import (
+    BeneficiaryForm,
+    ConfirmForm,
+    DocumentField,
+    ResidentApplicantForm,
+    TrackForm,
+)
 from ecommune.requests.models import Request
-from ecommune.requests.services import Applicant, Beneficiary, submit_request
+from ecommune.requests.services import Applicant, Beneficiary
 
 SESSION_KEY = "ecommune_requests"
 APPLICANT_STEP, CONFIRM_STEP = "applicant", "confirm"
+#: Asked only when the applicant files for someone else (``on_behalf``).
+BENEFICIARY_STEP = "beneficiaire"
+# In the wizard's storage: its one-time key, drawn when the resident sends the first step,
+# and, once filed, the reference (so a late or repeated final call finds the same request).
+SUBMISSION_KEY, FILED_KEY = "submission_key", "filed_reference"
+#: The wizard's last step: its URL files the request and sends to the acknowledgment.
+DONE_STEP = "envoi"
+
+
+def wizard_prefix(slug: str) -> str:
+    """The prefix of a service's wizard: its storage in the session and its management
+    form's field (``<prefix>-current_step``)."""
+    return f"ecommune_{slug}"
 
 
 def remember(request, reference: str) -> None:
@@ -43,7 +65,9 @@ def followed_by(user):
     from django.db.models import Q
 
     followed = Q(applicant=user)
-    for service in registry:
+    # Designed procedures share nothing beyond the applicant: the coded services only,
+    # which costs no query.
+    for service in registry.coded():
         shared = service.shared_with(user)
         if shared is not None:
             followed |= shared
@@ -76,19 +100,81 @@ def enabled_service(request, slug: str):
 
 
 class ServiceWizard(NamedUrlSessionWizardView):
-    """One step per screen: who asks, the service's own steps, the summary to confirm."""
+    """One step per screen: who asks, the service's own steps, the summary to confirm.
+
+    Filing happens exactly once per wizard: its one-time key is drawn with the first step
+    sent and kept in the session, so concurrent final calls (six tabs, a replayed request)
+    all carry the same key; the unique ``Request.submission_key`` lets one of them file,
+    the others find that request and land on the same confirmation page."""
 
     template_name = "ecommune_requests/wizard.html"
-    file_storage = FileSystemStorage(location=str(settings.BASE_DIR / "private" / "wizard"))
+    storage_name = "ecommune.requests.wizard_files.WizardSessionStorage"
+    file_storage = wizard_files.storage
     service = None
+    filed = None
 
     def get_prefix(self, request, *args, **kwargs):
-        return f"ecommune_{self.service.slug}"
+        return wizard_prefix(self.service.slug)
 
     def get_step_url(self, step):
         return reverse(
             "ecommune_requests:wizard_step", kwargs={"slug": self.service.slug, "step": step}
         )
+
+    def post(self, *args, **kwargs):
+        extra = self.storage.extra_data
+        if SUBMISSION_KEY not in extra:
+            extra.pop(FILED_KEY, None)
+            extra[SUBMISSION_KEY] = str(uuid.uuid4())
+        self.storage.forget_lost_files(self.steps.current)
+        return super().post(*args, **kwargs)
+
+    def get_form(self, step=None, data=None, files=None):
+        """A step whose file is gone (purged after a day) asks for it again, next to it."""
+        form = super().get_form(step, data, files)
+        lost = self.storage.lost_files(step or self.steps.current)
+        if lost and form.is_bound:
+            form.full_clean()
+            for name in form.fields:
+                if form.add_prefix(name) in lost:
+                    form.add_error(
+                        name,
+                        _("The file sent at this step is no longer kept: send it again."),
+                    )
+        return form
+
+    def already_filed(self):
+        """The request this wizard filed (maybe in a concurrent call), if any."""
+        extra = self.storage.extra_data
+        if extra.get(SUBMISSION_KEY):
+            return Request.objects.filter(submission_key=extra[SUBMISSION_KEY]).first()
+        if extra.get(FILED_KEY):
+            return Request.objects.filter(reference=extra[FILED_KEY]).first()
+        return None
+
+    def render_done(self, form, **kwargs):
+        if kwargs.get("step") != self.done_step_name:
+            return super().render_done(form, **kwargs)
+        self.filed = self.already_filed()
+        if self.filed is None:
+            response = super().render_done(form, **kwargs)
+            if self.filed is None:  # a step failed again: formtools sends the resident there
+                return response
+        self.storage.reset()
+        self.storage.extra_data[FILED_KEY] = self.filed.reference
+        return self.filed_response()
+
+    def filed_response(self):
+        """Where every caller lands once the request is filed: its acknowledgment."""
+        remember(self.request, self.filed.reference)
+        return redirect("ecommune_requests:acknowledgment", reference=self.filed.reference)
+
+    def render_revalidation_failure(self, failed_step, form, **kwargs):
+        """A concurrent final call of this wizard filed it (and deleted its files)."""
+        self.filed = self.already_filed()
+        if self.filed is not None:
+            return None
+        return super().render_revalidation_failure(failed_step, form, **kwargs)
 
     def get_form_initial(self, step):
         user = self.request.user
@@ -111,12 +197,31 @@ class ServiceWizard(NamedUrlSessionWizardView):
         form_class = self.get_form_list().get(step)
         if form_class is not None and issubclass(form_class, ReusableDocumentsMixin):
             kwargs["owner"] = self.request.user
+        kwargs.update(self.earlier_answers(step))
         kwargs.update(self.service.step_form_kwargs(step, self.request))
         return kwargs
 
+    def earlier_answers(self, step) -> dict:
+        """``{"answers": …}``, the answers of the service's steps before ``step`` by field
+        name, for a service whose forms take them (``Service.forms_take_earlier_answers``)."""
+        own = step in self.form_list and step not in (APPLICANT_STEP, CONFIRM_STEP)
+        if not self.service.forms_take_earlier_answers or not own:
+            return {}
+        answers = {}
+        for earlier in self.get_form_list():
+            if earlier == step:
+                break
+            if earlier not in (APPLICANT_STEP, CONFIRM_STEP):
+                answers.update(self.get_cleaned_data_for_step(earlier) or {})
+        return {"answers": answers}
+
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        titles = {APPLICANT_STEP: _("Who is asking"), CONFIRM_STEP: _("Check and send")}
+        titles = {
+            APPLICANT_STEP: _("Who is asking"),
+            BENEFICIARY_STEP: _("The person concerned"),
+            CONFIRM_STEP: _("Check and send"),
+        }
         context.update(
             service=self.service,
             step_title=titles.get(self.steps.current)
@@ -135,88 +240,153 @@ class ServiceWizard(NamedUrlSessionWizardView):
         ]
         if applicant.get("phone"):
             rows.append((_("Mobile phone"), applicant["phone"]))
-        if applicant.get("on_behalf"):
+        beneficiary = data.get(BENEFICIARY_STEP) or {}
+        if applicant.get("on_behalf") and beneficiary:
             rows.append(
                 (
                     _("For"),
-                    f"{applicant['beneficiary_first_name']} "
-                    f"{applicant['beneficiary_last_name']} "
-                    f"({applicant['beneficiary_capacity']})",
+                    f"{beneficiary['beneficiary_first_name']} "
+                    f"{beneficiary['beneficiary_last_name']} "
+                    f"({beneficiary['beneficiary_capacity']})",
                 )
             )
         rows += [(label, value) for label, value in self.service.summary_rows(data)]
+        return rows + self.kept_document_rows(data)
+
+    def kept_document_rows(self, data) -> list[tuple[str, str]]:
+        """The documents chosen from the resident's space: the service's rows name the files
+        sent, not these, and the summary lists every piece the request will carry."""
+        rows = []
+        for step, form_class in self.get_form_list().items():
+            answers = data.get(step) or {}
+            for name, value in answers.items():
+                if not name.endswith(KEPT_SUFFIX) or not value:
+                    continue
+                field = form_class.base_fields.get(name.removesuffix(KEPT_SUFFIX))
+                label = str(field.label) if field is not None else str(value.get_kind_display())
+                rows.append(
+                    (
+                        label,
+                        _("%(title)s (already in your documents)") % {"title": value.title},
+                    )
+                )
         return rows
 
     def cleaned_by_step(self) -> dict:
         return {step: self.get_cleaned_data_for_step(step) or {} for step in self.get_form_list()}
 
     def done(self, form_list, form_dict, **kwargs):
+        """File the request once; ``render_done`` then sends every caller to its page."""
         data = {step: form.cleaned_data for step, form in form_dict.items()}
-        applicant = data[APPLICANT_STEP]
-        key = self.storage.extra_data.setdefault("submission_key", str(uuid.uuid4()))
-        with transaction.atomic():
-            filed, created = submit_request(
-                commune=self.request.commune,
-                service=self.service,
-                applicant=Applicant(
-                    applicant["first_name"],
-                    applicant["last_name"],
-                    applicant["email"],
-                    applicant.get("phone", ""),
-                    applicant.get("sms_consent", False),
-                    self.request.user if self.request.user.is_authenticated else None,
-                ),
-                beneficiary=Beneficiary(
-                    applicant["beneficiary_first_name"],
-                    applicant["beneficiary_last_name"],
-                    applicant["beneficiary_capacity"],
-                    applicant.get("beneficiary_email", ""),
-                )
-                if applicant.get("on_behalf")
-                else None,
-                submission_key=uuid.UUID(key),
-            )
-            if created:
-                self.service.save(filed, data)
-                self._keep_documents(filed, form_dict)
-        remember(self.request, filed.reference)
-        return redirect("ecommune_requests:acknowledgment", reference=filed.reference)
-
-    def _keep_documents(self, filed, form_dict):
-        owner = self.request.user if self.request.user.is_authenticated else None
-        for form in form_dict.values():
-            for name, field in form.fields.items():
-                uploaded = form.cleaned_data.get(name)
-                if isinstance(field, DocumentField) and uploaded:
-                    document = documents.store_document(
-                        uploaded=uploaded,
-                        kind=field.document_kind,
-                        commune=filed.commune,
-                        owner=owner,
-                    )
-                    document.requests.add(filed)
-            for document in kept_documents(form):
-                document.requests.add(filed)
+        key = self.storage.extra_data.setdefault(SUBMISSION_KEY, str(uuid.uuid4()))
+        user = self.request.user if self.request.user.is_authenticated else None
+        self.filed, _created = file_request(
+            commune=self.request.commune,
+            service=self.service,
+            applicant=applicant_of(data[APPLICANT_STEP], user),
+            beneficiary=beneficiary_of({**data[APPLICANT_STEP], **data.get(BENEFICIARY_STEP, {})}),
+            data=data,
+            documents=documents_of(form_dict.values()),
+            submission_key=uuid.UUID(key),
+        )
 
 
-def _wizard_for(service):
-    steps = [(APPLICANT_STEP, ApplicantForm), *service.form_steps(), (CONFIRM_STEP, ConfirmForm)]
-    return ServiceWizard.as_view(
-        form_list=steps,
-        service=service,
-        url_name="ecommune_requests:wizard_step",
-        done_step_name="envoi",
+def applicant_of(answers: dict, user=None) -> Applicant:
+    """The applicant of the « who is asking » step (``ApplicantForm``)."""
+    return Applicant(
+        answers["first_name"],
+        answers["last_name"],
+        answers["email"],
+        answers.get("phone", ""),
+        answers.get("sms_consent", False),
+        user,
     )
 
 
-_wizards: dict[str, object] = {}
+def beneficiary_of(answers: dict) -> Beneficiary | None:
+    if not answers.get("on_behalf"):
+        return None
+    return Beneficiary(
+        answers["beneficiary_first_name"],
+        answers["beneficiary_last_name"],
+        answers["beneficiary_capacity"],
+        answers.get("beneficiary_email", ""),
+    )
+
+
+def documents_of(forms) -> Documents:
+    """The files given in the forms' ``DocumentField``s and the documents chosen from the
+    resident's space."""
+    found = Documents()
+    for form in forms:
+        for name, field in form.fields.items():
+            uploaded = form.cleaned_data.get(name)
+            if isinstance(field, DocumentField) and uploaded:
+                found.uploads.append(Upload(field.document_kind, uploaded))
+        found.reused += kept_documents(form)
+    return found
+
+
+def files_for_someone_else(wizard) -> bool:
+    """Whether the « who is asking » step was sent with « for someone else » ticked (read
+    from the stored step: cleaning it here would ask for the form list again)."""
+    data = wizard.storage.get_step_data(APPLICANT_STEP) or {}
+    return bool(data.get(f"{APPLICANT_STEP}-on_behalf"))
+
+
+def _wizard_for(service):
+    steps = [
+        (APPLICANT_STEP, ResidentApplicantForm),
+        (BENEFICIARY_STEP, BeneficiaryForm),
+        *service.form_steps(),
+        (CONFIRM_STEP, ConfirmForm),
+    ]
+    return ServiceWizard.as_view(
+        form_list=steps,
+        condition_dict={BENEFICIARY_STEP: files_for_someone_else, **service.step_conditions()},
+        service=service,
+        url_name="ecommune_requests:wizard_step",
+        done_step_name=DONE_STEP,
+    )
+
+
+_wizards: dict[type, object] = {}
+
+
+def access_refusal(request, service):
+    """None when the visitor may file ``service`` (``Service.access``); otherwise the page
+    that says how to sign in, with a link that comes back here."""
+    from urllib.parse import urlencode
+
+    from ecommune.core.services import FRANCECONNECT, SIGNED_IN
+
+    user = request.user
+    if service.access == SIGNED_IN and user.is_authenticated:
+        return None
+    if service.access == FRANCECONNECT and certified_identity(user) is not None:
+        return None
+    if service.access not in (SIGNED_IN, FRANCECONNECT):
+        return None
+    franceconnect = service.access == FRANCECONNECT
+    name = "ecommune_accounts:franceconnect_login" if franceconnect else "ecommune_accounts:login"
+    sign_in_url = f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
+    return render(
+        request,
+        "ecommune_requests/access_required.html",
+        {"service": service, "franceconnect": franceconnect, "sign_in_url": sign_in_url},
+        status=403 if user.is_authenticated else 200,
+    )
 
 
 def service_wizard(request, slug, step=None):
     service = enabled_service(request, slug)
-    view = _wizards.get(slug)
+    refusal = access_refusal(request, service)
+    if refusal is not None:
+        return refusal
+    # By class: a designed procedure's slug names a new class with each version.
+    view = _wizards.get(service)
     if view is None:
-        view = _wizards[slug] = _wizard_for(service)
+        view = _wizards[service] = _wizard_for(service)
     return view(request, slug=slug, step=step)
 
 
@@ -231,15 +401,25 @@ def acknowledgment(request, reference):
 
 @require_http_methods(["GET", "POST"])
 def track(request):
+    """Find a request by reference and email. Wrong guesses are counted per connection
+    and per email (``track-ip``, ``track-email``): beyond either, no look-up is made."""
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        address, email = throttling.client_address(request), form.cleaned_data["email"]
+        refusal = throttling.reached(request, "track-ip", address) or throttling.reached(
+            request, "track-email", email
+        )
+        if refusal is not None:
+            throttling.refuse(form, refusal)
+            return render(request, "ecommune_requests/track.html", {"form": form}, status=429)
         found = Request.objects.filter(
-            reference=form.cleaned_data["reference"],
-            applicant_email__iexact=form.cleaned_data["email"],
+            reference=form.cleaned_data["reference"], applicant_email__iexact=email
         ).first()
         if found is not None:
             remember(request, found.reference)
             return redirect("ecommune_requests:detail", reference=found.reference)
+        throttling.record(request, "track-ip", address)
+        throttling.record(request, "track-email", email)
         form.add_error(None, _("No request of this town hall has this reference and this email."))
     return render(request, "ecommune_requests/track.html", {"form": form})
 
@@ -264,7 +444,15 @@ def detail(request, reference):
             "service": service,
             "events": events,
             "documents": filed.documents.all(),
-            "form": None if filed.is_closed else AnswerForm(owner=owner),
+            "form": None
+            if filed.is_closed
+            else AnswerForm(
+                owner=owner,
+                first_message=not any(
+                    event.kind == "message_out" or event.to_status == waiting_status(service)
+                    for event in events
+                ),
+            ),
             "clock": delay_clock(filed),
             "missing": missing_text(filed) if waiting_status(service) == filed.status else "",
         },

@@ -1,17 +1,16 @@
-"""Back office: the « Requests » inbox (menu item, pages) and the canned replies."""
+"""Back office: the « Requests » inbox (menu item, pages), the canned replies and the
+services' desks."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
 from ecommune.accounts.audit import audit
-from ecommune.requests import admin_views, agents
+from ecommune.accounts.backoffice import AGENTS, AccessMenuItem, CommuneModelViewSet
+from ecommune.requests import admin_views, intake
 from ecommune.requests.agent_forms import CannedReplyForm
+from ecommune.requests.desk import service_desks
 from ecommune.requests.models import CannedReply
 
 
@@ -20,6 +19,13 @@ def register_inbox_urls():
     return [
         path("demandes/", admin_views.InboxIndexView.as_view(), name="ecommune_inbox"),
         path("demandes/export.csv", admin_views.inbox_export, name="ecommune_inbox_export"),
+        path("demandes/nouvelle/", intake.IntakeChoiceView.as_view(), name="ecommune_intake"),
+        path("demandes/nouvelle/<slug:slug>/", intake.intake_wizard, name="ecommune_intake_start"),
+        path(
+            "demandes/nouvelle/<slug:slug>/<str:step>/",
+            intake.intake_wizard,
+            name="ecommune_intake_step",
+        ),
         path(
             "demandes/<str:reference>/",
             admin_views.RequestDetailView.as_view(),
@@ -33,46 +39,11 @@ def register_inbox_urls():
     ]
 
 
-class InboxMenuItem(MenuItem):
-    def is_shown(self, request):
-        return agents.can_use_inbox(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_inbox_menu_item():
-    return InboxMenuItem(_("Requests"), reverse("ecommune_inbox"), icon_name="tasks", order=150)
-
-
-class CannedReplyPermissionPolicy(ModelPermissionPolicy):
-    """Every agent manages their commune's canned replies (the scoped manager keeps them to
-    their commune); residents and other back-office users get nothing."""
-
-    def user_has_permission(self, user, action):
-        return agents.can_use_inbox(user) and action in {"add", "change", "delete", "view"}
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and (
-            user.is_superuser or instance.commune_id == agents.agent_of(user).commune_id
-        )
-
-    def instances_user_has_permission_for(self, user, action):
-        if not self.user_has_permission(user, action):
-            return CannedReply.unscoped.none()
-        if user.is_superuser:
-            return CannedReply.unscoped.all()
-        return CannedReply.unscoped.filter(commune_id=agents.agent_of(user).commune_id)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not self.user_has_any_permission(user, actions):
-            return CannedReply.unscoped.none()
-        return self.instances_user_has_permission_for(user, "view")
-
-
-canned_reply_policy = CannedReplyPermissionPolicy(CannedReply)
-register_permission_policy(CannedReply, canned_reply_policy)
+    return AccessMenuItem(
+        _("Requests"), reverse("ecommune_inbox"), icon_name="tasks", order=150, access=AGENTS
+    )
 
 
 class AuditedCreateView(CreateView):
@@ -95,8 +66,11 @@ class AuditedDeleteView(DeleteView):
         return super().delete_action()
 
 
-class CannedReplyViewSet(ModelViewSet):
+class CannedReplyViewSet(CommuneModelViewSet):
+    """Every agent manages their commune's canned replies."""
+
     model = CannedReply
+    access = AGENTS
     icon = "openquote"
     menu_label = _("Canned replies")
     menu_order = 151
@@ -118,3 +92,9 @@ class CannedReplyViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_canned_replies():
     return CannedReplyViewSet("ecommune_canned_replies")
+
+
+@hooks.register("register_admin_viewset")
+def register_service_desks():
+    """One desk per registered service that has none of its own (``requests.desk``)."""
+    return service_desks()

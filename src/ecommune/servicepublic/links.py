@@ -4,18 +4,10 @@ A service may declare ``servicepublic_fiches = ("F1427", …)`` on its class; th
 services are listed here instead, so that no service needs editing for the co-branding.
 """
 
-KIT_SERVICE_FICHES: dict[str, tuple[str, ...]] = {
-    "civil_status": ("F1427",),
-    "elections": ("F1367", "F1372"),
-}
-
 
 def fiches_of(service) -> tuple[str, ...]:
-    """The fiche identifiers of a service class."""
-    declared = getattr(service, "servicepublic_fiches", None)
-    if declared is not None:
-        return tuple(declared)
-    return KIT_SERVICE_FICHES.get(service.slug, ())
+    """The fiche identifiers a service class declares (``Service.servicepublic_fiches``)."""
+    return tuple(service.servicepublic_fiches)
 
 
 def services_for_fiche(commune, publication_id: str) -> list:

@@ -71,3 +71,15 @@ def otp_admin_client(admin_client, admin_user):
     """pytest-django's ``admin_client`` with the superuser's second factor given."""
     verify_session(admin_client, admin_user)
     return admin_client
+
+
+def agent_client_for(client, commune, services=None):
+    """``client`` signed in, second factor given, as a new agent of ``commune`` handling
+    ``services`` (the commune's enabled ones by default); returns the client and the
+    ``Agent``."""
+    from ecommune.testing.factories import AgentFactory
+
+    fields = {} if services is None else {"services": services}
+    agent = AgentFactory(commune=commune, **fields)
+    login_agent(client, agent.user)
+    return client, agent

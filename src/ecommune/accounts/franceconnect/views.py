@@ -30,6 +30,7 @@ from ecommune.accounts.franceconnect.backend import (
     REFUSED_OTHER_IDENTITY,
     REFUSED_UNVERIFIED,
 )
+from ecommune.core.redirects import REDIRECT_FIELD_NAME, safe_next
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,13 @@ class FranceConnectLoginView(OIDCAuthenticationRequestView):
             logger.warning("FranceConnect unavailable: %s", error)
             return failure(request, "unavailable", status=503)
         self.OIDC_RP_CLIENT_ID = self.get_settings("OIDC_RP_CLIENT_ID")
+        # mozilla-django-oidc keeps ``next`` for after the return; the kit's one check
+        # decides what it may be.
+        query = request.GET.copy()
+        query.pop(REDIRECT_FIELD_NAME, None)
+        if next_url := safe_next(request):
+            query[REDIRECT_FIELD_NAME] = next_url
+        request.GET = query
         return super().get(request)
 
 

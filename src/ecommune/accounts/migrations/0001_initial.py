@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 import ecommune.accounts.models
 import ecommune.core.fields
-import ecommune.core.validators
+import ecommune.core.phones
 
 
 class Migration(migrations.Migration):
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=20,
-                        validators=[ecommune.core.validators.validate_french_phone],
+                        validators=[ecommune.core.phones.validate_french_phone],
                         verbose_name="mobile phone",
                     ),
                 ),

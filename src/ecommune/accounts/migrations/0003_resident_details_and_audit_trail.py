@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import ecommune.accounts.validators
+import ecommune.core.phones
 import ecommune.core.validators
 from django.conf import settings
 from django.db import migrations, models
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 max_length=20,
-                validators=[ecommune.accounts.validators.validate_french_mobile],
+                validators=[ecommune.core.phones.validate_french_mobile],
                 verbose_name="mobile phone",
             ),
         ),

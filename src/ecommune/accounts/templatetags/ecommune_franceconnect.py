@@ -4,9 +4,9 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from ecommune.accounts.franceconnect import conf
+from ecommune.core.redirects import REDIRECT_FIELD_NAME, safe_next
 
 register = template.Library()
 
@@ -18,9 +18,8 @@ def franceconnect_button(context):
         return {"enabled": False}
     request = context["request"]
     login_url = reverse("ecommune_accounts:franceconnect_login")
-    next_url = context.get("next") or request.GET.get("next")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        login_url += "?" + urlencode({"next": next_url})
+    # The sign-in page's own ``next`` (already checked by the view) or the query string's.
+    next_url = safe_next(request, candidate=context.get("next")) or safe_next(request)
+    if next_url:
+        login_url += "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
     return {"enabled": True, "login_url": login_url}

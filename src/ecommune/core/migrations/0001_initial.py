@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 import ecommune.core.fields
 import ecommune.core.themes
+import ecommune.core.phones
 import ecommune.core.validators
 
 
@@ -81,7 +82,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=20,
-                        validators=[ecommune.core.validators.validate_french_phone],
+                        validators=[ecommune.core.phones.validate_french_phone],
                         verbose_name="contact phone",
                     ),
                 ),

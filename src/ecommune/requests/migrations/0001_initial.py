@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import ecommune.core.registry
-import ecommune.core.validators
+import ecommune.core.phones
 
 
 class Migration(migrations.Migration):
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=20,
-                        validators=[ecommune.core.validators.validate_french_phone],
+                        validators=[ecommune.core.phones.validate_french_phone],
                         verbose_name="applicant's mobile phone",
                     ),
                 ),

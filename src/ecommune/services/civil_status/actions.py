@@ -2,7 +2,9 @@
 
 Each moves the engine's status (``change_status`` checks the transition, writes the
 history and queues the resident's email in the same transaction) and records the
-outcome on the service's own row.
+outcome on the service's own row. ``sent``, ``not_found`` and ``not_entitled`` are the
+``perform`` of the service's ``desk_actions`` (the agent's request, the request, the
+desk form's answers).
 """
 
 import datetime
@@ -38,7 +40,7 @@ def mark_sent(filed, *, actor, sent_on: datetime.date):
         actor=actor,
         comment=_("Sent by post on %(date)s.") % {"date": date_format(sent_on, "j F Y")},
     )
-    CertificateRequest.unscoped.filter(request=filed).update(
+    CertificateRequest.objects.for_commune(filed.commune_id).filter(request=filed).update(
         outcome=Outcome.SENT, sent_on=sent_on, outcome_reason=""
     )
     return event
@@ -53,7 +55,7 @@ def mark_not_found(filed, *, actor, reason: str):
         actor=actor,
         comment=_("The act was not found in our registers: %(reason)s") % {"reason": reason},
     )
-    CertificateRequest.unscoped.filter(request=filed).update(
+    CertificateRequest.objects.for_commune(filed.commune_id).filter(request=filed).update(
         outcome=Outcome.NOT_FOUND, outcome_reason=reason
     )
     return event
@@ -72,7 +74,7 @@ def mark_not_entitled(filed, *, actor, reason: str):
         )
         % {"reason": reason},
     )
-    CertificateRequest.unscoped.filter(request=filed).update(
+    CertificateRequest.objects.for_commune(filed.commune_id).filter(request=filed).update(
         outcome=Outcome.NOT_ENTITLED, outcome_reason=reason
     )
     return event
@@ -83,3 +85,15 @@ def _require(reason: str) -> str:
     if not reason:
         raise ValidationError(_("Give the reason: it is sent to the applicant."), code="required")
     return reason
+
+
+def sent(http_request, filed, cleaned):
+    return mark_sent(filed, actor=http_request.user, sent_on=cleaned["sent_on"])
+
+
+def not_found(http_request, filed, cleaned):
+    return mark_not_found(filed, actor=http_request.user, reason=cleaned["reason"])
+
+
+def not_entitled(http_request, filed, cleaned):
+    return mark_not_entitled(filed, actor=http_request.user, reason=cleaned["reason"])

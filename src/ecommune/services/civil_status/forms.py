@@ -1,5 +1,8 @@
-"""The wizard's steps for a civil-status certificate: which act and who asks, then delivery.
+"""The wizard's steps for a civil-status certificate: which act and who asks, then delivery;
+and the registry office's « sent by post » form.
 
+The steps are ModelForms of ``CertificateRequest``: the engine saves their answers, shows
+them on the summary and to the agent with these labels. What the law checks stays here.
 Everything the law's refusals depend on (act, document, place, relation, dates) is on one
 step, because a step's form sees only its own answers; each refusal is a French message
 next to the field that causes it, with where to ask instead when this town hall is not
@@ -14,9 +17,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.dates import DateField
 from ecommune.core.tenancy import get_current_commune
 from ecommune.services.civil_status import rules
-from ecommune.services.civil_status.rules import ActType, DocumentType, Place, Relation
+from ecommune.services.civil_status.models import CertificateRequest
+from ecommune.services.civil_status.rules import ActType, Place, Relation
 
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?$")
 
@@ -41,31 +46,36 @@ def commune_name() -> str:
     return commune.name if commune else ""
 
 
-class CertificateForm(forms.Form):
+#: The names of people on the act: letters, with spaces, hyphens and apostrophes between.
+PERSON_NAMES = (
+    "last_name",
+    "first_names",
+    "spouse_last_name",
+    "spouse_first_names",
+    "parent1_name",
+    "parent2_name",
+)
+RADIO = forms.RadioSelect
+
+
+def required_choice_without_blank(model_field, **kwargs):
+    """A required choice lists only its choices, without Django's « --------- »: a radio
+    button stays unticked until the resident ticks one."""
+    if model_field.choices and not model_field.blank:
+        kwargs.setdefault("initial", None)
+    return model_field.formfield(**kwargs)
+
+
+class CertificateForm(forms.ModelForm):
+    """The act and who asks: the ``CertificateRequest`` fields the engine saves, and three
+    answers that are not the act's, read by the rules and by ``after_filing``."""
+
     template_name = "ecommune_civil_status/forms/certificate.html"
 
-    act_type = forms.ChoiceField(
-        label=_("Which act?"), choices=ActType.choices, widget=forms.RadioSelect
-    )
-    document = forms.ChoiceField(
-        label=_("Which document?"),
-        choices=DocumentType.choices,
-        widget=forms.RadioSelect,
-        help_text=_(
-            "A full copy reproduces the whole act with its margin notes; an extract with "
-            "parentage gives the parents; an extract without parentage does not."
-        ),
-    )
-    place = forms.ChoiceField(
-        label=_("Where did the event take place?"), choices=Place.choices, widget=forms.RadioSelect
-    )
     other_commune = forms.CharField(
         label=_("Commune where the event took place (if not here)"),
         max_length=120,
         required=False,
-    )
-    relation = forms.ChoiceField(
-        label=_("Your relation to the person named in the act"), choices=Relation.choices
     )
     emancipated = forms.BooleanField(
         label=_(
@@ -81,49 +91,66 @@ class CertificateForm(forms.Form):
         required=False,
         help_text=_("The registry office checks it before sending the act."),
     )
-    last_name = forms.CharField(
-        label=_("Last name of the person named in the act"),
-        max_length=150,
-        validators=[validate_person_name],
-        help_text=_("Name at birth; for a marriage, one of the spouses."),
-    )
-    first_names = forms.CharField(
-        label=_("First names of the person named in the act"),
-        max_length=200,
-        validators=[validate_person_name],
-    )
-    event_date = forms.DateField(label=_("Date of the event"), widget=date_input())
-    spouse_last_name = forms.CharField(
-        label=_("Marriage: last name of the other spouse"),
-        max_length=150,
-        required=False,
-        validators=[validate_person_name],
-    )
-    spouse_first_names = forms.CharField(
-        label=_("Marriage: first names of the other spouse"),
-        max_length=200,
-        required=False,
-        validators=[validate_person_name],
-    )
-    parent1_name = forms.CharField(
-        label=_("First parent: last name and first names"),
-        max_length=250,
-        required=False,
-        validators=[validate_person_name],
-        help_text=_("Required for a full copy or an extract with parentage."),
-    )
-    parent2_name = forms.CharField(
-        label=_("Second parent: last name and first names (if any)"),
-        max_length=250,
-        required=False,
-        validators=[validate_person_name],
-    )
-    death_date = forms.DateField(
-        label=_("If the person named in the act has died: date of death (optional)"),
-        required=False,
-        widget=date_input(),
-        help_text=_("An act becomes open to anyone 25 years after the death of its person."),
-    )
+
+    class Meta:
+        model = CertificateRequest
+        # In the order of the page; the three fields above are the form's own.
+        fields = [
+            "act_type",
+            "document",
+            "place",
+            "other_commune",
+            "relation",
+            "emancipated",
+            "professional_reference",
+            "last_name",
+            "first_names",
+            "event_date",
+            "spouse_last_name",
+            "spouse_first_names",
+            "parent1_name",
+            "parent2_name",
+            "death_date",
+        ]
+        formfield_callback = required_choice_without_blank
+        field_classes = {"event_date": DateField, "death_date": DateField}
+        widgets = {
+            "act_type": RADIO,
+            "document": RADIO,
+            "place": RADIO,
+            "event_date": date_input(),
+            "death_date": date_input(),
+        }
+        labels = {
+            "act_type": _("Which act?"),
+            "document": _("Which document?"),
+            "place": _("Where did the event take place?"),
+            "relation": _("Your relation to the person named in the act"),
+            "last_name": _("Last name of the person named in the act"),
+            "first_names": _("First names of the person named in the act"),
+            "event_date": _("Date of the event"),
+            "spouse_last_name": _("Marriage: last name of the other spouse"),
+            "spouse_first_names": _("Marriage: first names of the other spouse"),
+            "parent1_name": _("First parent: last name and first names"),
+            "parent2_name": _("Second parent: last name and first names (if any)"),
+            "death_date": _("If the person named in the act has died: date of death (optional)"),
+        }
+        help_texts = {
+            "document": _(
+                "A full copy reproduces the whole act with its margin notes; an extract with "
+                "parentage gives the parents; an extract without parentage does not."
+            ),
+            "last_name": _("Name at birth; for a marriage, one of the spouses."),
+            "parent1_name": _("Required for a full copy or an extract with parentage."),
+            "death_date": _(
+                "An act becomes open to anyone 25 years after the death of its person."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PERSON_NAMES:
+            self.fields[name].validators.append(validate_person_name)
 
     def clean_event_date(self):
         return _check_past_date(self.cleaned_data["event_date"], event=True)
@@ -286,38 +313,46 @@ def _check_past_date(value, *, event: bool):
     return value
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(forms.ModelForm):
+    """Where to post the act: ``CertificateRequest`` fields, saved by the engine."""
+
     template_name = "ecommune_civil_status/forms/delivery.html"
 
     copies = forms.IntegerField(
         label=_("Number of copies"), min_value=1, max_value=rules.MAX_COPIES, initial=1
     )
-    reason = forms.CharField(
-        label=_("Reason for the request (optional)"),
-        max_length=300,
-        required=False,
-        help_text=_("Such as: passport, marriage file, pension."),
-    )
-    recipient = forms.CharField(
-        label=_("Send to (name on the letter box)"), max_length=200, validators=[]
-    )
-    street_address = forms.CharField(label=_("Number and street"), max_length=255)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=10)
-    city = forms.CharField(label=_("City"), max_length=120)
-    country = forms.CharField(label=_("Country"), max_length=80, initial="France")
 
-    autocomplete = {
-        "recipient": "name",
-        "street_address": "address-line1",  # one line: "street-address" is for a textarea
-        "postal_code": "postal-code",
-        "city": "address-level2",
-        "country": "country-name",
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, token in self.autocomplete.items():
-            self.fields[name].widget.attrs["autocomplete"] = token
+    class Meta:
+        model = CertificateRequest
+        fields = [
+            "copies",
+            "reason",
+            "recipient",
+            "street_address",
+            "postal_code",
+            "city",
+            "country",
+        ]
+        labels = {
+            "reason": _("Reason for the request (optional)"),
+            "recipient": _("Send to (name on the letter box)"),
+            "street_address": _("Number and street"),
+            "postal_code": _("Postal code"),
+            "city": _("City"),
+            "country": _("Country"),
+        }
+        help_texts = {"reason": _("Such as: passport, marriage file, pension.")}
+        widgets = {
+            name: forms.TextInput(attrs={"autocomplete": token})
+            for name, token in (
+                ("recipient", "name"),
+                # One line: « street-address » is for a textarea.
+                ("street_address", "address-line1"),
+                ("postal_code", "postal-code"),
+                ("city", "address-level2"),
+                ("country", "country-name"),
+            )
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -326,3 +361,14 @@ class DeliveryForm(forms.Form):
         if country in {"france", "fr"} and code and not re.fullmatch(r"\d{5}", code):
             self.add_error("postal_code", _("A French postal code has 5 digits, such as 44000."))
         return cleaned
+
+
+class SentForm(forms.Form):
+    """« Sent by post », the registry office's desk action: the date the act was posted."""
+
+    sent_on = DateField(
+        label=_("Date of sending"),
+        initial=timezone.localdate,
+        widget=date_input(),
+        error_messages={"required": _("Give the date the act was posted.")},
+    )

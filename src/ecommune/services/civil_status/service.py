@@ -2,15 +2,16 @@
 delivered free of charge by post (the report's Proposition 17, minimum bundle).
 
 The rules (who may ask, which commune keeps the act) live in ``rules``; the wizard's
-steps in ``forms``; the registry office's actions in ``actions``.
+steps in ``forms``, ModelForms of ``CertificateRequest`` (the engine saves and shows their
+answers); the registry office's actions in ``actions``, offered as ``desk_actions``.
 """
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ecommune.core.registry import registry
-from ecommune.core.services import Service
+from ecommune.core.services import LEGAL_OBLIGATION, DeskAction, Processing, Service, Step
+from ecommune.services.civil_status import rules
 
 SLUG = "civil_status"
 
@@ -20,10 +21,14 @@ class Status:
     IN_PROGRESS = "in_progress"
     WAITING_RESIDENT = "waiting_resident"
     SENT = "done"
-    # The engine closes a request on « rejected »: both refusals (act not found, applicant
-    # not entitled) use it; ``CertificateRequest.outcome`` and the comment say which.
+    # Both refusals (act not found, applicant not entitled) close as « rejected », the
+    # value stored since the start; ``CertificateRequest.outcome`` and the comment say which.
     NOT_DELIVERED = "rejected"
     CANCELLED = "cancelled"
+
+
+OPEN = (Status.SUBMITTED, Status.IN_PROGRESS, Status.WAITING_RESIDENT)
+CLOSED = (Status.SENT, Status.NOT_DELIVERED, Status.CANCELLED)
 
 
 @registry.register
@@ -35,7 +40,41 @@ class CivilStatusService(Service):
     )
     processing_days = 5
     order = 20
+    steps = (
+        Step(
+            "certificate",
+            "ecommune.services.civil_status.forms.CertificateForm",
+            _("The act you need"),
+        ),
+        Step(
+            "delivery", "ecommune.services.civil_status.forms.DeliveryForm", _("Delivery by post")
+        ),
+    )
+    model = "ecommune_civil_status.CertificateRequest"
     propositions = (17,)
+    # Its own desk screens in the back office (admin_views): no generic desk.
+    has_own_desk = True
+    who_can_ask = _(
+        "For a full copy or an extract with parentage: the person named in the act, "
+        "their ascendants, descendants, spouse, legal representative or a holder of their "
+        "written mandate. For an extract without parentage or a death act: anyone."
+    )
+    documents = _(
+        "No document: give the names, date and place of the event and the parents' names."
+    )
+    servicepublic_fiches = ("F1427",)
+    life_events = ("birth", "marriage", "death")
+    processing = Processing(
+        purpose=_("Delivering copies and extracts of civil-status acts."),
+        legal_basis=LEGAL_OBLIGATION,
+        data=_(
+            "Identity and address of the applicant, the act asked for, the applicant's link "
+            "with the person named in the act."
+        ),
+        retention=_("1 year after the act is sent."),
+        recipients=_("The civil-status officers of the town hall"),
+    )
+    closed_statuses = frozenset(CLOSED)
     statuses = (
         (Status.SUBMITTED, _("Received")),
         (Status.IN_PROGRESS, _("Being looked up in the registers")),
@@ -45,166 +84,61 @@ class CivilStatusService(Service):
         (Status.CANCELLED, _("Cancelled")),
     )
     transitions = {
-        Status.SUBMITTED: (
-            Status.IN_PROGRESS,
-            Status.WAITING_RESIDENT,
-            Status.SENT,
-            Status.NOT_DELIVERED,
-            Status.CANCELLED,
-        ),
-        Status.IN_PROGRESS: (
-            Status.WAITING_RESIDENT,
-            Status.SENT,
-            Status.NOT_DELIVERED,
-            Status.CANCELLED,
-        ),
+        Status.SUBMITTED: (Status.IN_PROGRESS, Status.WAITING_RESIDENT, *CLOSED),
+        Status.IN_PROGRESS: (Status.WAITING_RESIDENT, *CLOSED),
         Status.WAITING_RESIDENT: (Status.IN_PROGRESS, Status.NOT_DELIVERED, Status.CANCELLED),
-        Status.SENT: (),
-        Status.NOT_DELIVERED: (),
-        Status.CANCELLED: (),
+        **dict.fromkeys(CLOSED, ()),
     }
+    desk_actions = (
+        DeskAction(
+            "start",
+            _("Start looking the act up"),
+            to_status=Status.IN_PROGRESS,
+            statuses=(Status.SUBMITTED, Status.WAITING_RESIDENT),
+        ),
+        # These three word the resident's comment themselves (the date, « not found: … »)
+        # and record the outcome: their ``perform`` moves the status.
+        DeskAction(
+            "sent",
+            _("Sent by post"),
+            perform="ecommune.services.civil_status.actions.sent",
+            form="ecommune.services.civil_status.forms.SentForm",
+            statuses=(Status.SUBMITTED, Status.IN_PROGRESS),
+        ),
+        DeskAction(
+            "not_found",
+            _("Act not found in our registers"),
+            perform="ecommune.services.civil_status.actions.not_found",
+            statuses=OPEN,
+            needs_reason=True,
+        ),
+        DeskAction(
+            "not_entitled",
+            _("Applicant not entitled"),
+            perform="ecommune.services.civil_status.actions.not_entitled",
+            statuses=OPEN,
+            needs_reason=True,
+        ),
+    )
     what_next = _(
         "The registry office looks up the act in its registers and sends it to you by post, "
         "free of charge. If the act cannot be delivered, you are told why by email."
     )
 
     @classmethod
-    def form_steps(cls):
-        from ecommune.services.civil_status.forms import CertificateForm, DeliveryForm
-
-        return [("certificate", CertificateForm), ("delivery", DeliveryForm)]
-
-    @classmethod
-    def step_title(cls, step):
-        return {
-            "certificate": _("The act you need"),
-            "delivery": _("Delivery by post"),
-        }.get(step, step)
-
-    @classmethod
     def summary_rows(cls, data):
-        from ecommune.services.civil_status.rules import ActType, DocumentType, Place, Relation
-
-        act = data.get("certificate") or {}
-        delivery = data.get("delivery") or {}
-        rows = [
-            (_("Act"), dict(ActType.choices).get(act.get("act_type"), "")),
-            (_("Document"), dict(DocumentType.choices).get(act.get("document"), "")),
-            (_("Place of the event"), dict(Place.choices).get(act.get("place"), "")),
-            (
-                _("Person named in the act"),
-                f"{act.get('last_name', '')} {act.get('first_names', '')}",
-            ),
-            (_("Date of the event"), _date(act.get("event_date"))),
-            (_("Relation"), dict(Relation.choices).get(act.get("relation"), "")),
-        ]
-        if act.get("professional_reference"):
-            rows.append((_("Professional"), act["professional_reference"]))
-        if act.get("emancipated"):
-            rows.append((_("Emancipated minor"), _("Declared, to be checked")))
-        if act.get("spouse_last_name"):
-            rows.append(
-                (
-                    _("Other spouse"),
-                    f"{act['spouse_last_name']} {act.get('spouse_first_names', '')}",
-                )
-            )
-        for label, name in (
-            (_("First parent"), "parent1_name"),
-            (_("Second parent"), "parent2_name"),
-        ):
-            if act.get(name):
-                rows.append((label, act[name]))
-        if act.get("death_date"):
-            rows.append((_("Date of death"), _date(act["death_date"])))
-        if delivery:
-            rows += [
-                (_("Copies"), str(delivery.get("copies", ""))),
-                (
-                    _("Delivery address"),
-                    "\n".join(
-                        part
-                        for part in (
-                            delivery.get("recipient", ""),
-                            delivery.get("street_address", ""),
-                            f"{delivery.get('postal_code', '')} {delivery.get('city', '')}",
-                            delivery.get("country", ""),
-                        )
-                        if part.strip()
-                    ),
-                ),
-                (_("Price"), _("Free of charge")),
-            ]
-            if delivery.get("reason"):
-                rows.append((_("Reason"), delivery["reason"]))
+        """Every answer as its form labels it (the engine's), and the price, which no form
+        asks."""
+        rows = super().summary_rows(data)
+        if data.get("delivery"):
+            rows.append((_("Price"), _("Free of charge")))
         return rows
 
     @classmethod
-    def stored_data(cls, request) -> dict:
-        certificate = getattr(request, "certificate", None)
-        if certificate is None:
-            return {}
-        return {
-            "certificate": {
-                name: getattr(certificate, name)
-                for name in (
-                    "act_type",
-                    "document",
-                    "place",
-                    "relation",
-                    "last_name",
-                    "first_names",
-                    "event_date",
-                    "death_date",
-                    "spouse_last_name",
-                    "spouse_first_names",
-                    "parent1_name",
-                    "parent2_name",
-                )
-            },
-            "delivery": {
-                name: getattr(certificate, name)
-                for name in (
-                    "copies",
-                    "reason",
-                    "recipient",
-                    "street_address",
-                    "postal_code",
-                    "city",
-                    "country",
-                )
-            },
-        }
-
-    @classmethod
-    def save(cls, request, data):
-        from ecommune.services.civil_status import rules
-        from ecommune.services.civil_status.models import CertificateRequest
-
-        act, delivery = data["certificate"], data["delivery"]
-        certificate = CertificateRequest.unscoped.create(
-            commune_id=request.commune_id,
-            request=request,
-            act_type=act["act_type"],
-            document=act["document"],
-            place=act["place"],
-            relation=act["relation"],
-            last_name=act["last_name"].strip(),
-            first_names=act["first_names"].strip(),
-            event_date=act["event_date"],
-            death_date=act.get("death_date"),
-            spouse_last_name=act.get("spouse_last_name", ""),
-            spouse_first_names=act.get("spouse_first_names", ""),
-            parent1_name=act.get("parent1_name", ""),
-            parent2_name=act.get("parent2_name", ""),
-            copies=delivery["copies"],
-            reason=delivery.get("reason", ""),
-            recipient=delivery["recipient"],
-            street_address=delivery["street_address"],
-            postal_code=delivery["postal_code"].strip(),
-            city=delivery["city"],
-            country=delivery.get("country") or "France",
-        )
+    def after_filing(cls, request, data):
+        """Notes for the agent on what the applicant declared, and the electoral-roll offer
+        on an address here."""
+        act, delivery = data.get("certificate") or {}, data.get("delivery") or {}
         if act.get("professional_reference"):
             # The agent checks the professional's claim: keep it on the request's history.
             _note(
@@ -220,14 +154,15 @@ class CivilStatusService(Service):
         ):
             # Only a declaration: the registry office checks the emancipation before sending.
             _note(request, str(_("The applicant declares being an emancipated minor: check it.")))
-        _offer_electoral_registration(request, certificate)
+        if delivery:
+            _offer_electoral_registration(request, delivery)
 
 
 def _note(request, text: str) -> None:
     """An internal note on the request's history, for the agent to check a declaration."""
     from ecommune.requests.models import EventKind, RequestEvent
 
-    RequestEvent.unscoped.create(
+    RequestEvent.objects.create(
         commune_id=request.commune_id,
         request=request,
         kind=EventKind.NOTE,
@@ -236,11 +171,7 @@ def _note(request, text: str) -> None:
     )
 
 
-def _date(value) -> str:
-    return date_format(value, "j F Y") if value else ""
-
-
-def _offer_electoral_registration(request, certificate) -> None:
+def _offer_electoral_registration(request, delivery: dict) -> None:
     """An address in this commune on a request may mean the resident moved here: the
     electoral-roll service offers registration (P18), if this install has it."""
     from django.apps import apps
@@ -251,8 +182,8 @@ def _offer_electoral_registration(request, certificate) -> None:
 
     address_seen(
         request.applicant,
-        street_address=certificate.street_address,
-        postal_code=certificate.postal_code,
-        city=certificate.city,
+        street_address=delivery["street_address"],
+        postal_code=delivery["postal_code"],
+        city=delivery["city"],
         commune=request.commune,
     )

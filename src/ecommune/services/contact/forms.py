@@ -2,12 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ecommune.requests.forms import DocumentField
-from ecommune.services.contact.models import Topic
+from ecommune.services.contact.models import ContactMessage
 
 
-class MessageForm(forms.Form):
-    topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
-    subject = forms.CharField(label=_("Subject"), max_length=150)
+class MessageForm(forms.ModelForm):
     message = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -20,3 +18,8 @@ class MessageForm(forms.Form):
         kind="other",
         help_text=_("PDF, JPEG or PNG, 10 MB at most."),
     )
+
+    class Meta:
+        model = ContactMessage
+        fields = ["topic", "subject", "message"]
+        labels = {"topic": _("Topic"), "subject": _("Subject")}

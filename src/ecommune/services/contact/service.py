@@ -4,7 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from ecommune.core.registry import registry
-from ecommune.core.services import Service
+from ecommune.core.services import AGENTS, PUBLIC_TASK, Processing, Service, Step
 
 
 @registry.register
@@ -15,56 +15,19 @@ class ContactService(Service):
     processing_days = 10
     order = 10
     propositions = (6, 7, 9)
+    steps = (Step("message", "ecommune.services.contact.forms.MessageForm", _("Your message")),)
+    model = "ecommune_contact.ContactMessage"
+    who_can_ask = _("Anyone: residents, associations, businesses.")
+    documents = _("None. You may attach a photo or a document to your message.")
+    life_events = ("moving", "marriage", "death")
+    processing = Processing(
+        purpose=_("Answering the messages residents send to the town hall."),
+        legal_basis=PUBLIC_TASK,
+        data=_("Name, email address, phone number, the message and its attachments."),
+        retention=_("2 years after the last exchange."),
+        recipients=AGENTS,
+    )
     what_next = _(
         "An agent of the town hall reads your message and answers you by email. If a piece "
         "is missing, you will be asked for it and told how to send it."
     )
-
-    @classmethod
-    def form_steps(cls):
-        from ecommune.services.contact.forms import MessageForm
-
-        return [("message", MessageForm)]
-
-    @classmethod
-    def step_title(cls, step):
-        return {"message": _("Your message")}.get(step, step)
-
-    @classmethod
-    def summary_rows(cls, data):
-        from ecommune.services.contact.models import Topic
-
-        message = data.get("message", {})
-        return [
-            (_("Topic"), dict(Topic.choices).get(message.get("topic"), "")),
-            (_("Subject"), message.get("subject", "")),
-            (_("Your message"), message.get("message", "")),
-        ]
-
-    @classmethod
-    def stored_data(cls, request):
-        from ecommune.services.contact.models import ContactMessage
-
-        message = ContactMessage.unscoped.filter(request=request).first()
-        if message is None:
-            return {}
-        return {
-            "message": {
-                "topic": message.topic,
-                "subject": message.subject,
-                "message": message.message,
-            }
-        }
-
-    @classmethod
-    def save(cls, request, data):
-        from ecommune.services.contact.models import ContactMessage
-
-        message = data["message"]
-        ContactMessage.unscoped.create(
-            commune_id=request.commune_id,
-            request=request,
-            topic=message["topic"],
-            subject=message["subject"],
-            message=message["message"],
-        )

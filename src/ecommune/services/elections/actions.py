@@ -1,18 +1,17 @@
-"""The elections office's actions on a registration request: enter it in the national
-electoral register (REU), record it registered, or refuse it with the reason. The
-engine's ``change_status`` checks each transition, writes the history and queues the
-resident's email in the same transaction."""
+"""The elections office's actions on a registration request, declared on the service as
+``desk_actions`` (enter it in the national electoral register, record it registered, refuse
+it with the reason and the L18 remedy) and run by the engine (``requests.desk_actions``),
+which checks each transition, writes the history and the audit trail and queues the
+resident's email in one transaction. The functions here run them for commands and tests;
+the 5-day notice (L18) is computed here too."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from ecommune.requests.services import change_status
+from ecommune.requests import desk_actions
 from ecommune.services.elections.models import Registration
-from ecommune.services.elections.service import OPEN_STATUSES, Status
+from ecommune.services.elections.service import OPEN_STATUSES, ElectionsService
 
 #: L18: the mayor decides within 5 days of the filing.
 DECISION_DAYS = 5
@@ -27,41 +26,25 @@ def is_overdue(filed, today=None) -> bool:
     return filed.status in OPEN_STATUSES and (today or timezone.localdate()) > decision_due(filed)
 
 
-@transaction.atomic
+def keep_refusal_reason(http_request, filed, cleaned) -> None:
+    """The « refuse » action's own work: the reason stays on the registration."""
+    Registration.objects.for_commune(filed.commune_id).filter(request=filed).update(
+        refusal_reason=cleaned["reason"]
+    )
+
+
+def _run(name, filed, *, actor, reason=""):
+    action = desk_actions.named(ElectionsService, name)
+    return desk_actions.run(action, filed, {"reason": reason}, actor=actor)
+
+
 def enter_in_reu(filed, *, actor):
-    return change_status(
-        filed,
-        Status.IN_REU,
-        actor=actor,
-        comment=_("Your request is accepted and is being entered in the national register."),
-    )
+    return _run("reu", filed, actor=actor)
 
 
-@transaction.atomic
 def mark_registered(filed, *, actor):
-    return change_status(
-        filed,
-        Status.REGISTERED,
-        actor=actor,
-        comment=_("You are registered on the electoral roll. Your voter card is sent by post."),
-    )
+    return _run("registered", filed, actor=actor)
 
 
-@transaction.atomic
 def refuse(filed, *, actor, reason: str):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Give the reason: it is sent to the applicant."), code="required")
-    event = change_status(
-        filed,
-        Status.REFUSED,
-        actor=actor,
-        comment=_(
-            "The mayor refused your registration: %(reason)s You may contest this decision "
-            "before the control commission (commission de contrôle) within 5 days of its "
-            "notification (Code électoral, L18)."
-        )
-        % {"reason": reason},
-    )
-    Registration.unscoped.filter(request=filed).update(refusal_reason=reason)
-    return event
+    return _run("refuse", filed, actor=actor, reason=reason)

@@ -1,12 +1,12 @@
 """The elections office's back office: registration requests with the 5-day notice (L18),
-their actions, and the CSV of accepted requests to enter in the REU. Only agents of the
-commune who handle this service, and superusers, get in."""
+their actions (the service's ``desk_actions``), and the CSV of accepted requests to enter in
+the REU. Only agents of the commune who handle this service, and superusers, get in."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.accounts.backoffice import back_office
+from ecommune.core import csv_export
 from ecommune.requests.service_desk import (
     DeskActionForm,
     DeskListView,
@@ -55,39 +55,20 @@ class RegistrationListView(DeskListView):
         return context
 
 
+@back_office(DESK.access)
 def export_csv(request):
     """Accepted requests (being entered in the REU), with the fields the REU asks for."""
-    if not can_handle(request.user):
-        raise PermissionDenied
     accepted = requests_of(request.user).filter(status=Status.IN_REU).order_by("submitted_at", "pk")
-    response = HttpResponse(exports.to_csv(accepted), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="inscriptions-reu-{timezone.localdate():%Y-%m-%d}.csv"'
+    return csv_export.response(
+        exports.table(accepted), f"inscriptions-reu-{timezone.localdate():%Y-%m-%d}.csv"
     )
-    return response
-
-
-class Action:
-    REU = "reu"
-    REGISTERED = "registered"
-    REFUSE = "refuse"
-
-
-class ActionForm(DeskActionForm):
-    actions = [
-        (Action.REU, _("Accept: being entered in the national electoral register (REU)")),
-        (Action.REGISTERED, _("Registered in the REU")),
-        (Action.REFUSE, _("Refuse")),
-    ]
-    needs_reason = frozenset({Action.REFUSE})
-    reason_label = _("Reason for refusal, sent to the applicant")
 
 
 class RequestActionView(DeskRequestView):
     desk = DESK
     header_icon = "user"
     template_name = "ecommune_elections/admin/request.html"
-    form_class = ActionForm
+    form_class = DeskActionForm  # its choices: the service's desk_actions offered now
     title_format = _("Electoral registration %(reference)s")
     list_url_name = "ecommune_elections_list"
     list_label = _("Electoral roll")
@@ -104,11 +85,3 @@ class RequestActionView(DeskRequestView):
             documents=list(self.filed.documents.all()),
         )
         return context
-
-    def perform(self, action, cleaned, user):
-        if action == Action.REU:
-            actions.enter_in_reu(self.filed, actor=user)
-        elif action == Action.REGISTERED:
-            actions.mark_registered(self.filed, actor=user)
-        else:
-            actions.refuse(self.filed, actor=user, reason=cleaned["reason"])

@@ -17,6 +17,10 @@ class ElectionsConfig(AppConfig):
         )
 
         offers.connect_signals()
+        from ecommune.accounts.agenda import sources as agenda_sources
+        from ecommune.services.elections.agenda import SOURCE as AGENDA_SOURCE
+
+        agenda_sources.register(AGENDA_SOURCE)
         # The service's text on the portal names the next election's deadline.
         from ecommune.services.elections.models import Election
 

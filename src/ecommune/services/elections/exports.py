@@ -1,8 +1,6 @@
 """The CSV of accepted requests, with the fields the REU's entry screen asks for, in the
-French spreadsheet convention (``;``, UTF-8 with a byte-order mark, dates as 31/12/2026)."""
-
-import csv
-import io
+French spreadsheet convention (``;``, UTF-8 with a byte-order mark, dates as 31/12/2026),
+written by the kit's CSV writer (``ecommune.core.csv_export``, formulas defused)."""
 
 from django.utils.translation import gettext as _
 
@@ -67,16 +65,6 @@ def row(filed) -> list[str]:
     ]
 
 
-def _safe(value: str) -> str:
-    """A cell a spreadsheet would run as a formula is written as text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def to_csv(requests) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header())
-    for filed in requests:
-        writer.writerow([_safe(str(cell)) for cell in row(filed)])
-    return buffer.getvalue()
+def table(requests) -> list[list[str]]:
+    """The header, then a line per request."""
+    return [header(), *(row(filed) for filed in requests)]

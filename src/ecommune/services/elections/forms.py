@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.dates import DateField
 from ecommune.core.tenancy import get_current_commune
 from ecommune.requests.document_steps import ReusableDocumentsMixin
 from ecommune.requests.forms import DocumentField
@@ -23,12 +24,9 @@ from ecommune.services.elections.models import (
     KINDS_BY_LISTS,
     RESIDENCE_GROUNDS,
     Election,
-    Ground,
-    IdentityKind,
-    LateException,
     Lists,
     Nationality,
-    Sex,
+    Registration,
 )
 
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?$")
@@ -75,25 +73,30 @@ def full_date(day) -> str:
     return text[:1].lower() + text[1:]
 
 
-class VoterForm(forms.Form):
-    template_name = "ecommune_elections/forms/voter.html"
+class RegistrationStep:
+    """Mixed into each step, a ModelForm of ``Registration`` whose answers the engine saves,
+    shows on the summary and to the agent: a required choice offers no empty one, and the
+    ``person_names`` fields take letters only."""
 
-    nationality = forms.ChoiceField(
-        label=_("Nationality"), choices=Nationality.choices, widget=forms.RadioSelect
-    )
+    person_names: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.TypedChoiceField) and field.required:
+                field.choices = [choice for choice in field.choices if choice[0] != ""]
+            if name in self.person_names:
+                field.validators.append(validate_person_name)
+
+
+class VoterForm(RegistrationStep, forms.ModelForm):
+    template_name = "ecommune_elections/forms/voter.html"
+    person_names = ("birth_last_name", "usage_name", "first_names")
+
     eu_country = forms.ChoiceField(
         label=_("If you are a citizen of another EU country: which one?"),
         choices=[("", "—"), *EU_COUNTRIES],
         required=False,
-    )
-    lists = forms.ChoiceField(
-        label=_("Which elections do you want to vote in?"),
-        choices=Lists.choices,
-        widget=forms.RadioSelect,
-        help_text=_(
-            "French citizens are on the general list. Citizens of another EU country may vote "
-            "only in municipal and European elections, on complementary lists."
-        ),
     )
     eu_not_deprived = forms.BooleanField(
         label=_(
@@ -109,43 +112,59 @@ class VoterForm(forms.Form):
         ),
         required=False,
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
-    birth_last_name = forms.CharField(
-        label=_("Last name at birth"), max_length=150, validators=[validate_person_name]
-    )
-    usage_name = forms.CharField(
-        label=_("Usage name (optional)"),
-        max_length=150,
-        required=False,
-        validators=[validate_person_name],
-        help_text=_("Such as a spouse's name you use."),
-    )
-    first_names = forms.CharField(
-        label=_("First names (all, in the order of your birth certificate)"),
-        max_length=200,
-        validators=[validate_person_name],
-    )
-    birth_date = forms.DateField(label=_("Date of birth"), widget=date_input())
-    birth_place = forms.CharField(label=_("Place of birth (commune)"), max_length=120)
-    birth_area = forms.CharField(
-        label=_("Department or country of birth"),
-        max_length=120,
-        help_text=_("Such as Loire-Atlantique (44), or Italy."),
-    )
-    previous_commune = forms.CharField(
-        label=_("Commune or consulate where you were registered before (optional)"),
-        max_length=150,
-        required=False,
-    )
-    late_exception = forms.ChoiceField(
-        label=_("Is the deadline past? Your situation (checked by the town hall)"),
-        choices=LateException.choices,
-        required=False,
-        help_text=_(
-            "In these situations the law lets you register until the 10th day before the "
-            "first round."
-        ),
-    )
+
+    class Meta:
+        model = Registration
+        field_classes = {"birth_date": DateField}
+        fields = [
+            "nationality",
+            "eu_country",
+            "lists",
+            "eu_not_deprived",
+            "eu_vote_once",
+            "sex",
+            "birth_last_name",
+            "usage_name",
+            "first_names",
+            "birth_date",
+            "birth_place",
+            "birth_area",
+            "previous_commune",
+            "late_exception",
+        ]
+        labels = {
+            "nationality": _("Nationality"),
+            "lists": _("Which elections do you want to vote in?"),
+            "sex": _("Sex"),
+            "birth_last_name": _("Last name at birth"),
+            "usage_name": _("Usage name (optional)"),
+            "first_names": _("First names (all, in the order of your birth certificate)"),
+            "birth_date": _("Date of birth"),
+            "birth_place": _("Place of birth (commune)"),
+            "birth_area": _("Department or country of birth"),
+            "previous_commune": _(
+                "Commune or consulate where you were registered before (optional)"
+            ),
+            "late_exception": _("Is the deadline past? Your situation (checked by the town hall)"),
+        }
+        help_texts = {
+            "lists": _(
+                "French citizens are on the general list. Citizens of another EU country may "
+                "vote only in municipal and European elections, on complementary lists."
+            ),
+            "usage_name": _("Such as a spouse's name you use."),
+            "birth_area": _("Such as Loire-Atlantique (44), or Italy."),
+            "late_exception": _(
+                "In these situations the law lets you register until the 10th day before the "
+                "first round."
+            ),
+        }
+        widgets = {
+            "nationality": forms.RadioSelect,
+            "lists": forms.RadioSelect,
+            "sex": forms.RadioSelect,
+            "birth_date": date_input(),
+        }
 
     def get_context(self):
         context = super().get_context()
@@ -179,9 +198,9 @@ class VoterForm(forms.Form):
                 self.add_error(
                     "eu_not_deprived", _("This declaration is required by the Code électoral.")
                 )
-            if lists in {Lists.EUROPEAN, Lists.MUNICIPAL_EUROPEAN} and not cleaned.get(
-                "eu_vote_once"
-            ):
+            if lists not in {Lists.EUROPEAN, Lists.MUNICIPAL_EUROPEAN}:
+                cleaned["eu_vote_once"] = None  # not asked: no European elections
+            elif not cleaned.get("eu_vote_once"):
                 self.add_error(
                     "eu_vote_once", _("This declaration is required for European elections.")
                 )
@@ -194,7 +213,7 @@ class VoterForm(forms.Form):
                         "every election."
                     ),
                 )
-            cleaned["eu_country"] = ""
+            cleaned.update(eu_country="", eu_not_deprived=None, eu_vote_once=None)
         if lists and cleaned.get("birth_date") and "lists" not in self.errors:
             self._check_counting(cleaned)
         return cleaned
@@ -208,7 +227,14 @@ class VoterForm(forms.Form):
             cleaned["birth_date"],
             cleaned.get("late_exception", ""),
         )
-        cleaned["counting"] = counting
+        # What the law decides, saved with the answers; an exception only if it counts.
+        cleaned.update(
+            counting=counting,
+            election=counting.election,
+            second_round_only=counting.second_round_only,
+        )
+        if not counting.late:
+            cleaned["late_exception"] = ""
         if counting.election is None and not eligibility.is_of_age_today(
             cleaned["birth_date"], today
         ):
@@ -244,19 +270,9 @@ def upcoming_context(today=None) -> dict:
     return {"elections": rows, "next_open": next_open, "ise_url": ISE_URL}
 
 
-class AttachmentForm(ReusableDocumentsMixin, forms.Form):
+class AttachmentForm(ReusableDocumentsMixin, RegistrationStep, forms.ModelForm):
     template_name = "ecommune_elections/forms/attachment.html"
 
-    ground = forms.ChoiceField(
-        label=_("Your link with the commune"), choices=Ground.choices, widget=forms.RadioSelect
-    )
-    street_address = forms.CharField(
-        label=_("Number and street"),
-        max_length=255,
-        help_text=_("Your home; a taxpayer living elsewhere gives their own address."),
-    )
-    postal_code = forms.CharField(label=_("Postal code"), max_length=5)
-    city = forms.CharField(label=_("City"), max_length=120)
     proof_of_attachment = DocumentField(
         label=_("Proof of your link with the commune"),
         kind="proof_of_address",
@@ -267,23 +283,45 @@ class AttachmentForm(ReusableDocumentsMixin, forms.Form):
             "JPEG or PNG, 10 MB at most."
         ),
     )
-    proof_dated = forms.DateField(
-        label=_("Date of this proof"),
-        widget=date_input(),
-        required=False,
-        help_text=_("Required for a proof of home: less than 3 months old."),
-    )
-    identity_kind = forms.ChoiceField(label=_("Proof of identity"), choices=IdentityKind.choices)
-    identity_expires_on = forms.DateField(
-        label=_("Valid until"),
-        widget=date_input(),
-        help_text=_("A document that expired less than 5 years ago is accepted."),
-    )
     identity_document = DocumentField(
         label=_("Copy of your proof of identity"),
         kind="identity",
         help_text=_("Both sides of an identity card. PDF, JPEG or PNG, 10 MB at most."),
     )
+
+    class Meta:
+        model = Registration
+        field_classes = {"proof_dated": DateField, "identity_expires_on": DateField}
+        fields = [
+            "ground",
+            "street_address",
+            "postal_code",
+            "city",
+            "proof_of_attachment",
+            "proof_dated",
+            "identity_kind",
+            "identity_expires_on",
+            "identity_document",
+        ]
+        labels = {
+            "ground": _("Your link with the commune"),
+            "street_address": _("Number and street"),
+            "postal_code": _("Postal code"),
+            "city": _("City"),
+            "proof_dated": _("Date of this proof"),
+            "identity_kind": _("Proof of identity"),
+            "identity_expires_on": _("Valid until"),
+        }
+        help_texts = {
+            "street_address": _("Your home; a taxpayer living elsewhere gives their own address."),
+            "proof_dated": _("Required for a proof of home: less than 3 months old."),
+            "identity_expires_on": _("A document that expired less than 5 years ago is accepted."),
+        }
+        widgets = {
+            "ground": forms.RadioSelect,
+            "proof_dated": date_input(),
+            "identity_expires_on": date_input(),
+        }
 
     autocomplete = {
         "street_address": "address-line1",  # one line: "street-address" is for a textarea

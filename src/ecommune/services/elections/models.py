@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from ecommune.core.tenancy import CommuneOwned, CommuneScopedManager
+from ecommune.core.tenancy import CommuneOwned, CommuneQuerySet, CommuneScopedManager
 from ecommune.services.elections import deadlines
 
 
@@ -24,7 +24,7 @@ class ElectionKind(models.TextChoices):
 EU_CITIZEN_KINDS = {ElectionKind.MUNICIPAL, ElectionKind.EUROPEAN}
 
 
-class ElectionQuerySet(models.QuerySet):
+class ElectionQuerySet(CommuneQuerySet):
     def upcoming(self, today=None):
         return self.filter(first_round__gt=today or timezone.localdate()).order_by("first_round")
 
@@ -44,7 +44,7 @@ class Election(CommuneOwned):
     second_round = models.DateField(_("second round"), null=True, blank=True)
 
     objects = CommuneScopedManager.from_queryset(ElectionQuerySet)()
-    unscoped = models.Manager()  # noqa: DJ012  (a manager, not a field)
+    unscoped = ElectionQuerySet.as_manager()  # noqa: DJ012  (a manager, not a field)
 
     panels = [
         FieldPanel("name"),
@@ -174,6 +174,14 @@ class Registration(CommuneOwned):
     )
     nationality = models.CharField(_("nationality"), max_length=10, choices=Nationality.choices)
     eu_country = models.CharField(_("EU country"), max_length=40, blank=True)
+    # A citizen of another EU country's declarations (Code électoral LO227-1, loi n° 77-729
+    # art. 2-1); None: not asked (a French citizen, or no European elections).
+    eu_not_deprived = models.BooleanField(
+        _("declares not being deprived of the right to vote at home"), null=True, blank=True
+    )
+    eu_vote_once = models.BooleanField(
+        _("declares voting in France only at European elections"), null=True, blank=True
+    )
     lists = models.CharField(_("lists"), max_length=30, choices=Lists.choices)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_last_name = models.CharField(_("last name at birth"), max_length=150)
@@ -218,6 +226,17 @@ class Registration(CommuneOwned):
 
     def __str__(self):
         return f"{self.birth_last_name} {self.first_names}"
+
+    @property
+    def counting(self):
+        """Which election the registration was saved to count for (``eligibility``)."""
+        from ecommune.services.elections.eligibility import Counting
+
+        return Counting(
+            election=self.election,
+            late=bool(self.late_exception) and self.election_id is not None,
+            second_round_only=self.second_round_only,
+        )
 
     @property
     def list_codes(self) -> str:

@@ -24,7 +24,9 @@ def _normal(*parts) -> str:
 def _communes_for(postal_code: str):
     from ecommune.core.models import Commune
 
-    candidates = Commune.unscoped.filter(postal_codes__contains=postal_code).select_related("site")
+    candidates = (
+        Commune.base_queryset().filter(postal_codes__contains=postal_code).select_related("site")
+    )
     return [
         commune
         for commune in candidates
@@ -58,23 +60,29 @@ def address_seen(user, *, street_address, postal_code, city, commune=None, previ
 
 
 def _offer(user, commune, address):
+    """The offer is the target commune's: it runs as that commune, whichever commune's
+    site the resident changed their address on (an account serves the whole install)."""
     from ecommune.core import tenancy
+
+    with tenancy.using(commune):
+        return _offer_in_commune(user, commune, address)
+
+
+def _offer_in_commune(user, commune, address):
     from ecommune.notifications.services import notify
     from ecommune.requests.models import Request
-    from ecommune.requests.notify import public_url
     from ecommune.services.elections.events import REGISTRATION_OFFER
     from ecommune.services.elections.forms import upcoming_context
     from ecommune.services.elections.models import RegistrationOffer
 
-    if RegistrationOffer.unscoped.filter(commune=commune, user=user).exists():
+    if RegistrationOffer.objects.filter(user=user).exists():
         return None
-    if Request.unscoped.filter(commune=commune, applicant=user, service="elections").exists():
+    if Request.objects.filter(applicant=user, service="elections").exists():
         return None
-    with tenancy.using(commune):
-        upcoming = upcoming_context()["next_open"]
+    upcoming = upcoming_context()["next_open"]
     try:
         with transaction.atomic():
-            offer = RegistrationOffer.unscoped.create(
+            offer = RegistrationOffer.objects.create(
                 commune=commune, user=user, address=address[:400]
             )
             notify(
@@ -84,8 +92,8 @@ def _offer(user, commune, address):
                 context={
                     "resident_name": user.get_full_name(),
                     "address": address,
-                    "registration_url": public_url(
-                        commune, reverse("ecommune_requests:wizard", args=["elections"])
+                    "registration_url": commune.public_url(
+                        reverse("ecommune_requests:wizard", args=["elections"])
                     ),
                     "next_deadline": upcoming["deadline_text"] if upcoming else "",
                     "next_election": upcoming["election"].name if upcoming else "",

@@ -4,11 +4,11 @@ resident in ``offers``). Rules: Code électoral L11 (attachment), L17 and L30 (d
 L18 (the mayor decides within 5 days); dates in ``deadlines``, counting in ``eligibility``.
 """
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ecommune.core.registry import registry
-from ecommune.core.services import Service
+from ecommune.core.services import LEGAL_OBLIGATION, DeskAction, Processing, Service, Step
+from ecommune.services.elections.eligibility import Counting
 
 SLUG = "elections"
 
@@ -33,7 +33,39 @@ class ElectionsService(Service):
     # L18: the mayor decides within 5 days of the filing.
     processing_days = 5
     order = 30
+    steps = (
+        Step(
+            "voter", "ecommune.services.elections.forms.VoterForm", _("The voter and the elections")
+        ),
+        Step(
+            "attachment",
+            "ecommune.services.elections.forms.AttachmentForm",
+            _("Your link with the commune"),
+        ),
+    )
+    model = "ecommune_elections.Registration"
     propositions = (17, 18)
+    # Its own desk screens in the back office (admin_views): no generic desk.
+    has_own_desk = True
+    who_can_ask = _(
+        "French citizens aged 18 or more with a link to the commune (home, 6 months' "
+        "residence or local taxes); European Union citizens for municipal and European "
+        "elections."
+    )
+    documents = _("A proof of identity and a proof of address of less than 3 months.")
+    servicepublic_fiches = ("F1367", "F1372")
+    life_events = ("moving", "elections")
+    processing = Processing(
+        purpose=_("Registering voters on the commune's electoral roll."),
+        legal_basis=LEGAL_OBLIGATION,
+        data=_(
+            "Identity, birth date and place, nationality, address, proof of identity and of "
+            "attachment to the commune."
+        ),
+        retention=_("Until the decision is final, then as the Electoral Code requires."),
+        recipients=_("The mayor, the election service, INSEE (single electoral register)"),
+    )
+    closed_statuses = frozenset({Status.REGISTERED, Status.REFUSED, Status.CANCELLED})
     statuses = (
         (Status.SUBMITTED, _("Received")),
         (Status.IN_REU, _("Being entered in the national electoral register (REU)")),
@@ -65,6 +97,36 @@ class ElectionsService(Service):
         "the national electoral register; you are told by email. Your voter card is then sent "
         "to you by post."
     )
+    desk_actions = (
+        DeskAction(
+            "reu",
+            _("Accept: being entered in the national electoral register (REU)"),
+            to_status=Status.IN_REU,
+            statuses=(Status.SUBMITTED, Status.WAITING_RESIDENT),
+            comment=_("Your request is accepted and is being entered in the national register."),
+        ),
+        DeskAction(
+            "registered",
+            _("Registered in the REU"),
+            to_status=Status.REGISTERED,
+            statuses=(Status.IN_REU,),
+            comment=_("You are registered on the electoral roll. Your voter card is sent by post."),
+        ),
+        DeskAction(
+            "refuse",
+            _("Refuse"),
+            perform="ecommune.services.elections.actions.keep_refusal_reason",
+            to_status=Status.REFUSED,
+            needs_reason=True,
+            reason_label=_("Reason for refusal, sent to the applicant"),
+            # L18: the decision tells the remedy.
+            comment=_(
+                "The mayor refused your registration: %(reason)s You may contest this decision "
+                "before the control commission (commission de contrôle) within 5 days of its "
+                "notification (Code électoral, L18)."
+            ),
+        ),
+    )
 
     @classmethod
     def describe(cls) -> str:
@@ -86,190 +148,18 @@ class ElectionsService(Service):
         )
 
     @classmethod
-    def form_steps(cls):
-        from ecommune.services.elections.forms import AttachmentForm, VoterForm
-
-        return [("voter", VoterForm), ("attachment", AttachmentForm)]
-
-    @classmethod
-    def step_title(cls, step):
-        return {
-            "voter": _("The voter and the elections"),
-            "attachment": _("Your link with the commune"),
-        }.get(step, step)
-
-    @classmethod
     def summary_rows(cls, data):
-        from ecommune.services.elections.eu import EU_COUNTRIES
-        from ecommune.services.elections.models import (
-            Ground,
-            IdentityKind,
-            LateException,
-            Lists,
-            Nationality,
-            Sex,
-        )
-
+        """The forms' answers, and after the voter's the election the request counts for."""
         voter = data.get("voter") or {}
-        attachment = data.get("attachment") or {}
-        nationality = dict(Nationality.choices).get(voter.get("nationality"), "")
-        if voter.get("eu_country"):
-            nationality = f"{nationality} ({dict(EU_COUNTRIES).get(voter['eu_country'], '')})"
-        names = voter.get("birth_last_name", "")
-        if voter.get("usage_name"):
-            names = str(_("%(birth)s, usage name %(usage)s")) % {
-                "birth": names,
-                "usage": voter["usage_name"],
-            }
-        rows = [
-            (_("Nationality"), nationality),
-            (_("Lists"), dict(Lists.choices).get(voter.get("lists"), "")),
-            (_("Last name"), names),
-            (_("First names"), voter.get("first_names", "")),
-            (_("Sex"), dict(Sex.choices).get(voter.get("sex"), "")),
-            (
-                _("Born"),
-                f"{_date(voter.get('birth_date'))}, {voter.get('birth_place', '')} "
-                f"({voter.get('birth_area', '')})",
-            ),
-        ]
-        if voter.get("previous_commune"):
-            rows.append((_("Previously registered in"), voter["previous_commune"]))
-        if voter.get("late_exception"):
-            rows.append(
-                (
-                    _("Exception after the deadline"),
-                    dict(LateException.choices).get(voter["late_exception"], ""),
-                )
-            )
-        rows.append((_("Counts for"), counting_text(voter.get("counting"))))
-        if attachment:
-            rows += [
-                (
-                    _("Link with the commune"),
-                    dict(Ground.choices).get(attachment.get("ground"), ""),
-                ),
-                (
-                    _("Address"),
-                    f"{attachment.get('street_address', '')}\n"
-                    f"{attachment.get('postal_code', '')} {attachment.get('city', '')}",
-                ),
-                (
-                    _("Proof of identity"),
-                    str(_("%(kind)s, valid until %(date)s"))
-                    % {
-                        "kind": dict(IdentityKind.choices).get(attachment.get("identity_kind"), ""),
-                        "date": _date(attachment.get("identity_expires_on")),
-                    },
-                ),
-            ]
-            if attachment.get("proof_dated"):
-                rows.append((_("Proof of attachment dated"), _date(attachment["proof_dated"])))
-        return rows
+        rows = super().summary_rows({"voter": voter})
+        if voter:
+            rows.append((_("Counts for"), Counting.text_of(voter.get("counting"))))
+        return rows + super().summary_rows({"attachment": data.get("attachment") or {}})
 
     @classmethod
     def stored_data(cls, request) -> dict:
-        from ecommune.services.elections.eligibility import Counting
-
-        registration = getattr(request, "registration", None)
-        if registration is None:
-            return {}
-        voter = {
-            name: getattr(registration, name)
-            for name in (
-                "nationality",
-                "eu_country",
-                "lists",
-                "sex",
-                "birth_last_name",
-                "usage_name",
-                "first_names",
-                "birth_date",
-                "birth_place",
-                "birth_area",
-                "previous_commune",
-                "late_exception",
-            )
-        }
-        voter["counting"] = Counting(
-            election=registration.election,
-            late=bool(registration.late_exception) and registration.election is not None,
-            second_round_only=registration.second_round_only,
-        )
-        attachment = {
-            name: getattr(registration, name)
-            for name in (
-                "ground",
-                "street_address",
-                "postal_code",
-                "city",
-                "identity_kind",
-                "identity_expires_on",
-                "proof_dated",
-            )
-        }
-        return {"voter": voter, "attachment": attachment}
-
-    @classmethod
-    def save(cls, request, data):
-        from ecommune.services.elections.models import Registration
-
-        voter, attachment = data["voter"], data["attachment"]
-        counting = voter.get("counting")
-        Registration.unscoped.create(
-            commune_id=request.commune_id,
-            request=request,
-            nationality=voter["nationality"],
-            eu_country=voter.get("eu_country", ""),
-            lists=voter["lists"],
-            sex=voter["sex"],
-            birth_last_name=voter["birth_last_name"].strip(),
-            usage_name=voter.get("usage_name", "").strip(),
-            first_names=voter["first_names"].strip(),
-            birth_date=voter["birth_date"],
-            birth_place=voter["birth_place"],
-            birth_area=voter["birth_area"],
-            previous_commune=voter.get("previous_commune", ""),
-            late_exception=voter.get("late_exception", "") if counting and counting.late else "",
-            election=counting.election if counting else None,
-            second_round_only=bool(counting and counting.second_round_only),
-            ground=attachment["ground"],
-            street_address=attachment["street_address"],
-            postal_code=attachment["postal_code"],
-            city=attachment["city"],
-            identity_kind=attachment["identity_kind"],
-            identity_expires_on=attachment["identity_expires_on"],
-            proof_dated=attachment.get("proof_dated"),
-        )
-
-
-def _date(value) -> str:
-    return date_format(value, "j F Y") if value else ""
-
-
-def counting_text(counting) -> str:
-    """Which election the request counts for, in a sentence for the resident and the agent."""
-    if counting is None or counting.election is None:
-        if counting is not None and counting.missed:
-            return str(
-                _(
-                    "The deadline for the %(name)s has passed: your registration will count "
-                    "for the following elections."
-                )
-                % {"name": counting.missed[-1].name}
-            )
-        return str(_("The next elections (none is announced yet)."))
-    election = counting.election
-    text = str(
-        _("%(name)s (first round on %(date)s).")
-        % {"name": election.name, "date": _date(election.first_round)}
-    )
-    if counting.missed:
-        text += " " + str(
-            _("The deadline for the %(name)s has passed.") % {"name": counting.missed[0].name}
-        )
-    if counting.late:
-        text += " " + str(_("Counted through an exception of the law, which the town hall checks."))
-    if counting.second_round_only:
-        text += " " + str(_("You turn 18 between the rounds: you may vote at the second only."))
-    return text
+        """The engine's, with the counting the registration was saved with."""
+        data = super().stored_data(request)
+        if data:
+            data["voter"]["counting"] = request.registration.counting
+        return data

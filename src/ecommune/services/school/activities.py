@@ -27,8 +27,12 @@ def deadline_for(activity, day: datetime.date, commune) -> datetime.datetime:
 
 
 @transaction.atomic
-def enrol(child, activity, school_year: int, weekdays) -> ActivityEnrolment | None:
-    """Set the days of the week ``child`` attends ``activity``; no day removes the enrolment."""
+def enrol(
+    child, activity, school_year: int, weekdays, *, starts_on: datetime.date | None = None
+) -> ActivityEnrolment | None:
+    """Set the days of the week ``child`` attends ``activity``; no day removes the enrolment.
+    ``starts_on``, for a new enrolment, is its first billed day (the day a resident chose
+    the days): nothing before it is billed."""
     days = sorted({int(day) for day in weekdays})
     wrong = [day for day in days if day not in activity.weekdays]
     if wrong:
@@ -36,17 +40,27 @@ def enrol(child, activity, school_year: int, weekdays) -> ActivityEnrolment | No
             _("%(activity)s does not run on these days.") % {"activity": activity}
         )
     if not days:
-        ActivityEnrolment.unscoped.filter(
+        ActivityEnrolment.objects.for_commune(child.commune_id).filter(
             child=child, activity=activity, school_year=school_year
         ).delete()
         return None
-    enrolment, _created = ActivityEnrolment.unscoped.update_or_create(
+    enrolment, _created = ActivityEnrolment.objects.for_commune(child.commune_id).update_or_create(
         child=child,
         activity=activity,
         school_year=school_year,
         defaults={"commune_id": child.commune_id, "weekdays": days},
+        create_defaults={
+            "commune_id": child.commune_id,
+            "weekdays": days,
+            "starts_on": starts_on,
+        },
     )
     return enrolment
+
+
+def first_school_day(school_year: int) -> datetime.date:
+    """The first day a school year's activities may run: 1 September."""
+    return datetime.date(school_year, 9, 1)
 
 
 @transaction.atomic
@@ -75,7 +89,7 @@ def change_day(enrolment, day: datetime.date, *, attending: bool, by=None, now=N
             },
             code="too_late",
         )
-    change, _created = DayChange.unscoped.update_or_create(
+    change, _created = DayChange.objects.for_commune(enrolment.commune_id).update_or_create(
         enrolment=enrolment,
         day=day,
         defaults={"commune_id": enrolment.commune_id, "attending": attending, "changed_by": by},

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from ecommune.core.dates import DateField
+from ecommune.families.forms import DateInput
+from ecommune.families.views import household_of_request
 from ecommune.services.school import activities
 from ecommune.services.school.enrolment_forms import next_school_year
-from ecommune.services.school.forms import DateInput
 from ecommune.services.school.models import WEEKDAY_CHOICES, Activity, ActivityEnrolment
 from ecommune.services.school.simulator import school_year_of
-from ecommune.services.school.views import _household
 
 
 def current_school_year() -> int:
@@ -49,7 +50,7 @@ class DayChangeForm(forms.Form):
         queryset=ActivityEnrolment.objects.none(),
         empty_label=gettext_lazy("Choose"),
     )
-    day = forms.DateField(label=gettext_lazy("Day"), widget=DateInput())
+    day = DateField(label=gettext_lazy("Day"), widget=DateInput())
     attending = forms.TypedChoiceField(
         label=gettext_lazy("Change"),
         coerce=lambda value: value == "yes",
@@ -65,15 +66,47 @@ class DayChangeForm(forms.Form):
         self.fields["enrolment"].queryset = enrolments
 
 
+def enrolled_at_school(household) -> dict[int, set[int]]:
+    """The school years each child of the household has a school enrolment for (a request
+    neither refused nor cancelled)."""
+    from ecommune.services.school.models import SchoolEnrolment
+
+    years: dict[int, set[int]] = {}
+    for child_id, school_year in (
+        SchoolEnrolment.objects.filter(child__household=household)
+        .exclude(request__status__in=("rejected", "cancelled"))
+        .values_list("child_id", "school_year")
+    ):
+        years.setdefault(child_id, set()).add(school_year)
+    return years
+
+
+def at_school(child, year: int, school_years: dict[int, set[int]]) -> bool:
+    """Whether ``child`` goes to school in the school year starting in ``year``: enrolled
+    at school for it, or old enough (a child starts school in the September of the calendar
+    year they turn three, Code de l'éducation L131-1)."""
+    return year in school_years.get(child.pk, set()) or child.birth_date.year + 3 <= year
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activities_page(request):
-    household = _household(request)
-    year = current_school_year()
-    if request.GET.get("annee") == str(next_school_year()):
-        year = next_school_year()
+    from django.utils import timezone
+
+    household = household_of_request(request)
+    school_years = enrolled_at_school(household)
+    upcoming = next_school_year()
+    # The year of the children's school enrolment, when one is for the next school year.
+    year = upcoming if any(upcoming in years for years in school_years.values()) else None
+    year = year or current_school_year()
+    if request.GET.get("annee") in (str(upcoming), str(current_school_year())):
+        year = int(request.GET["annee"])
+    other_year = current_school_year() if year == upcoming else upcoming
     activity_list = list(Activity.objects.all())
-    children = list(household.children.all())
+    every_child = list(household.children.all())
+    children = [child for child in every_child if at_school(child, year, school_years)]
+    not_yet = [child for child in every_child if child not in children]
+    starts_on = max(timezone.localdate(), activities.first_school_day(year))
     enrolments = ActivityEnrolment.objects.filter(
         child__household=household, school_year=year
     ).select_related("child", "activity")
@@ -97,7 +130,11 @@ def activities_page(request):
             for form in day_forms:
                 for activity in activity_list:
                     activities.enrol(
-                        form.child, activity, year, form.cleaned_data[f"a{activity.pk}"]
+                        form.child,
+                        activity,
+                        year,
+                        form.cleaned_data[f"a{activity.pk}"],
+                        starts_on=starts_on,
                     )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -123,6 +160,10 @@ def activities_page(request):
             "change_form": change_form,
             "has_enrolments": enrolments.exists(),
             "year_label": f"{year}-{year + 1}",
+            "other_year": other_year,
+            "other_year_label": f"{other_year}-{other_year + 1}",
+            "not_yet": not_yet,
+            "starts_on": starts_on,
             "has_activities": bool(activity_list),
         },
     )

@@ -4,7 +4,7 @@ certificate, and the school map's CSV import with its report. Agents of the comm
 handle the « school » service, and superusers, get in."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,6 +13,8 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ecommune.accounts.backoffice import BackOfficeMixin, agents_of, back_office
+from ecommune.core import csv_export
 from ecommune.core.models import Commune
 from ecommune.requests.statuses import Status
 from ecommune.services.school import enrolments, sectorisation
@@ -24,20 +26,13 @@ SLUG = SchoolEnrolmentService.slug
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS, Status.WAITING_RESIDENT)
 
 
-def can_handle(user) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    agent = getattr(user, "agent", None)
-    return agent is not None and SLUG in (agent.services or [])
+#: The agents of the school service: enrolments, the street map, invoices, payments.
+SCHOOL_AGENTS = agents_of(SLUG)
+can_handle = SCHOOL_AGENTS.allows
 
 
-class AgentOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not can_handle(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class AgentOnlyMixin(BackOfficeMixin):
+    access = SCHOOL_AGENTS
 
 
 def _enrolments():
@@ -68,6 +63,8 @@ class EnrolmentListView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
     page_title = _("School enrolments")
     header_icon = "group"
     template_name = "ecommune_school/admin/list.html"
+    # A filter form read from the query string: nothing to post.
+    http_method_names = ["get", "head", "options"]
     form_class = YearForm
 
     def get_form_kwargs(self):
@@ -99,19 +96,16 @@ class EnrolmentListView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
         return context
 
 
+@back_office(SCHOOL_AGENTS)
 def enrolments_csv(request):
-    if not can_handle(request.user):
-        raise PermissionDenied
     form = YearForm(request.GET or None)
     year, school = next_school_year(), None
     if form.is_bound and form.is_valid():
         year = form.cleaned_data["year"] or year
         school = form.cleaned_data["school"]
-    response = HttpResponse(
-        enrolments.enrolments_csv(year, school), content_type="text/csv; charset=utf-8"
+    return csv_export.response(
+        enrolments.enrolments_table(year, school), f"inscriptions-{year}.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="inscriptions-{year}.csv"'
-    return response
 
 
 class DecisionForm(forms.Form):
@@ -126,6 +120,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the refusal"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The family reads it in the email and on the request's page."),
     )
@@ -148,8 +143,7 @@ class EnrolmentDecisionView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView)
     form_class = DecisionForm
 
     def dispatch(self, request, *args, **kwargs):
-        if can_handle(request.user):
-            self.enrolment = get_enrolment(kwargs["reference"])
+        self.enrolment = get_enrolment(kwargs["reference"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -203,9 +197,8 @@ def certificate_response(enrolment) -> HttpResponse:
     return response
 
 
+@back_office(SCHOOL_AGENTS)
 def certificate(request, reference):
-    if not can_handle(request.user):
-        raise PermissionDenied
     enrolment = get_enrolment(reference)
     if enrolment.assigned_school_id is None:
         raise Http404

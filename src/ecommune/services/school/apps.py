@@ -9,4 +9,12 @@ class SchoolConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from ecommune.families.space import sections
         from ecommune.services.school import events, service  # noqa: F401  (registers them)
+        from ecommune.services.school.views import FAMILY_SECTION
+
+        sections.register(FAMILY_SECTION)
+        from ecommune.accounts.agenda import sources as agenda_sources
+        from ecommune.services.school.agenda import SOURCE as AGENDA_SOURCE
+
+        agenda_sources.register(AGENDA_SOURCE)

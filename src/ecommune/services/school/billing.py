@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ecommune.families.models import Guardian, Household
 from ecommune.payments import numbering
 from ecommune.payments.invoices import (
     LineDraft,
@@ -40,13 +41,7 @@ from ecommune.payments.invoices import (
 )
 from ecommune.payments.models import Invoice, InvoiceKind, InvoicingSettings
 from ecommune.requests.workdays import is_working_day, subdivision_for_insee
-from ecommune.services.school.models import (
-    ActivityEnrolment,
-    DayChange,
-    Guardian,
-    Household,
-    PriceBand,
-)
+from ecommune.services.school.models import ActivityEnrolment, DayChange, PriceBand
 from ecommune.services.school.pricing import price_for
 
 
@@ -67,9 +62,9 @@ def billable_days(commune, year: int, month: int) -> list[datetime.date]:
     first = datetime.date(year, month, 1)
     last = datetime.date(year, month, calendar.monthrange(year, month)[1])
     holidays = list(
-        SchoolHoliday.unscoped.filter(
-            commune=commune, starts_on__lte=last, ends_on__gte=first
-        ).values_list("starts_on", "ends_on")
+        SchoolHoliday.objects.for_commune(commune)
+        .filter(starts_on__lte=last, ends_on__gte=first)
+        .values_list("starts_on", "ends_on")
     )
     days = (first + datetime.timedelta(days=offset) for offset in range(last.day))
     return [
@@ -95,16 +90,19 @@ class BillingResult:
 
 def _price_table(commune, school_year):
     bands = defaultdict(list)
-    for band in PriceBand.unscoped.filter(commune=commune, school_year=school_year):
+    for band in PriceBand.objects.for_commune(commune).filter(school_year=school_year):
         bands[band.activity_id].append(band)
     return bands
 
 
-def _sessions(enrolment_weekdays, days, changes):
-    """The days billed for one enrolment: weekly days corrected by the reported changes."""
+def _sessions(enrolment_weekdays, days, changes, starts_on=None):
+    """The days billed for one enrolment: weekly days corrected by the reported changes,
+    none before the enrolment's first billed day."""
     weekly = set(enrolment_weekdays)
     billed = []
     for day in days:
+        if starts_on is not None and day < starts_on:
+            continue
         attending = changes.get(day)
         if attending is None:
             attending = day.weekday() in weekly
@@ -136,9 +134,18 @@ def _drafts_for(household, enrolments, days, changes_by_enrolment, prices, per_d
     drafts = []
     no_qf, month = labels
     qf_by_day = {day: household.qf_on(day) for day in days}
-    for pk, weekdays, first_name, last_name, _household_id, activity_id, name in enrolments:
+    for (
+        pk,
+        weekdays,
+        first_name,
+        last_name,
+        _household_id,
+        activity_id,
+        name,
+        starts_on,
+    ) in enrolments:
         child_name = f"{first_name} {last_name}"
-        sessions = _sessions(weekdays, days, changes_by_enrolment.get(pk, {}))
+        sessions = _sessions(weekdays, days, changes_by_enrolment.get(pk, {}), starts_on)
         by_price: dict[tuple, list] = {}
         for day in sessions:
             qf = qf_by_day[day] if day in qf_by_day else household.qf_on(day)
@@ -172,11 +179,12 @@ def _drafts_for(household, enrolments, days, changes_by_enrolment, prices, per_d
     return drafts
 
 
-def _payers(household_ids):
+def _payers(commune, household_ids):
     """Each household's first legal guardian, in one query."""
     payers = {}
     rows = (
-        Guardian.unscoped.filter(household_id__in=household_ids)
+        Guardian.objects.for_commune(commune)
+        .filter(household_id__in=household_ids)
         .order_by("household_id", "joined_at", "pk")
         .values_list("household_id", "user__first_name", "user__last_name", "user__email")
     )
@@ -218,15 +226,17 @@ def run_billing(
         numbering.lock_series(commune, InvoiceKind.INVOICE, issued_on)
         prefix = f"school:{year}-{month:02}:household:"
         # Households already billed for the month are left out in the database.
-        already = Invoice.unscoped.filter(
+        already = Invoice.objects.for_commune(commune).filter(
             household_id=OuterRef("child__household_id"), billing_key__startswith=prefix
         )
-        to_bill = ActivityEnrolment.unscoped.filter(
-            commune=commune, school_year=school_year
-        ).filter(~Exists(already))
-        result.skipped = Invoice.unscoped.filter(
-            commune=commune, billing_key__startswith=prefix
-        ).count()
+        to_bill = (
+            ActivityEnrolment.objects.for_commune(commune)
+            .filter(school_year=school_year)
+            .filter(~Exists(already))
+        )
+        result.skipped = (
+            Invoice.objects.for_commune(commune).filter(billing_key__startswith=prefix).count()
+        )
         enrolments = to_bill.order_by(
             "child__household_id", "child__birth_date", "child_id", "activity__name"
         ).values_list(
@@ -237,25 +247,29 @@ def run_billing(
             "child__household_id",
             "activity_id",
             "activity__name",
+            "starts_on",
         )
         changes_by_enrolment: dict[int, dict] = defaultdict(dict)
-        for enrolment_id, day, attending in DayChange.unscoped.filter(
-            commune=commune,
-            enrolment__school_year=school_year,
-            day__gte=first,
-            day__lte=last,
-        ).values_list("enrolment_id", "day", "attending"):
+        for enrolment_id, day, attending in (
+            DayChange.objects.for_commune(commune)
+            .filter(
+                enrolment__school_year=school_year,
+                day__gte=first,
+                day__lte=last,
+            )
+            .values_list("enrolment_id", "day", "attending")
+        ):
             changes_by_enrolment[enrolment_id][day] = attending
         prices = _Prices(_price_table(commune, school_year))
 
         by_household = defaultdict(list)
         for row in enrolments:
             by_household[row[4]].append(row)
-        billed_households = Household.unscoped.filter(
-            commune=commune, pk__in=to_bill.values("child__household_id")
+        billed_households = Household.objects.for_commune(commune).filter(
+            pk__in=to_bill.values("child__household_id")
         )
         households = {household.pk: household for household in billed_households}
-        payers = _payers(billed_households.values("pk"))
+        payers = _payers(commune, billed_households.values("pk"))
 
         # Worked out once: formatting a date or translating costs more than a line.
         labels = (_("default price, no valid quotient familial"), date_format(first, "F Y"))
@@ -315,11 +329,11 @@ def run_billing(
             )
         if send_notices and invoices:
             ids = [invoice.pk for invoice in invoices]
-            transaction.on_commit(lambda: _enqueue_notices(ids))
+            transaction.on_commit(lambda: _enqueue_notices(commune.pk, ids))
     return result
 
 
-def _enqueue_notices(invoice_ids):
+def _enqueue_notices(commune_id, invoice_ids):
     from ecommune.services.school.tasks import send_invoice_notices_task
 
-    send_invoice_notices_task.enqueue(invoice_ids)
+    send_invoice_notices_task.enqueue(commune_id, invoice_ids)

@@ -6,7 +6,7 @@ action is recorded in the audit trail."""
 import datetime
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -17,25 +17,21 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ecommune.accounts.backoffice import back_office
+from ecommune.core.dates import DateField, validate_year
+from ecommune.core.tenancy import require_commune
 from ecommune.payments import invoices as issuing
 from ecommune.payments.balances import InvoiceStatus, status_of, with_balances
 from ecommune.payments.invoice_documents import invoice_pdf, pdf_filename
 from ecommune.payments.models import Invoice, InvoiceKind
-from ecommune.services.school.admin_views import AgentOnlyMixin, can_handle
+from ecommune.services.school.admin_views import SCHOOL_AGENTS, AgentOnlyMixin
 from ecommune.services.school.billing import run_billing
 
 PER_PAGE = 50
 
 
-def _commune(request):
-    commune = getattr(request, "commune", None)
-    if commune is None:
-        raise Http404
-    return commune
-
-
 class InvoiceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Number or payer"), required=False)
+    q = forms.CharField(label=_("Number or payer"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", "—"), *InvoiceStatus.choices]
     )
@@ -45,6 +41,8 @@ class InvoiceListView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
     page_title = _("Invoices")
     header_icon = "doc-full"
     template_name = "ecommune_school/admin/invoices.html"
+    # A filter form read from the query string: nothing to post.
+    http_method_names = ["get", "head", "options"]
     form_class = InvoiceFilterForm
 
     def get_form_kwargs(self):
@@ -57,7 +55,7 @@ class InvoiceListView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
         from django.db.models import Q
 
         context = super().get_context_data(**kwargs)
-        commune = _commune(self.request)
+        commune = require_commune(self.request)
         queryset = Invoice.objects.filter(commune=commune)
         form = context["form"]
         wanted_status = ""
@@ -92,7 +90,7 @@ class InvoiceListView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
 
 def get_invoice(request, number) -> Invoice:
     invoice = (
-        Invoice.objects.filter(commune=_commune(request), number=number)
+        Invoice.objects.filter(commune=require_commune(request), number=number)
         .select_related("household", "corrects", "commune")
         .first()
     )
@@ -104,6 +102,7 @@ def get_invoice(request, number) -> Invoice:
 class CreditNoteForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Printed on the credit note the family receives."),
     )
@@ -115,7 +114,12 @@ class CreditNoteForm(forms.Form):
         help_text=_("Or an amount below; with neither, the whole invoice is credited."),
     )
     amount = forms.DecimalField(
-        label=_("Amount (€)"), required=False, min_value=0.01, decimal_places=2, localize=True
+        label=_("Amount (€)"),
+        required=False,
+        min_value=0.01,
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
     )
 
     def __init__(self, *args, invoice, **kwargs):
@@ -140,8 +144,7 @@ class InvoiceDetailView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
     form_class = CreditNoteForm
 
     def dispatch(self, request, *args, **kwargs):
-        if can_handle(request.user):
-            self.invoice = get_invoice(request, kwargs["number"])
+        self.invoice = get_invoice(request, kwargs["number"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -197,9 +200,8 @@ class InvoiceDetailView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
         return redirect("ecommune_school_invoice", number=self.invoice.number)
 
 
+@back_office(SCHOOL_AGENTS)
 def invoice_pdf_view(request, number):
-    if not can_handle(request.user):
-        raise PermissionDenied
     invoice = get_invoice(request, number)
     response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf_filename(invoice)}"'
@@ -215,15 +217,21 @@ class BillingRunForm(forms.Form):
     month = forms.RegexField(
         label=_("Month"),
         regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        max_length=7,
         help_text=_("As YYYY-MM, such as 2026-11."),
         error_messages={"invalid": _("Give the month as YYYY-MM, such as 2026-11.")},
     )
-    issued_on = forms.DateField(
+    issued_on = DateField(
         label=_("Issue date"),
         required=False,
         help_text=_("Today when empty."),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        validate_year(int(month[:4]))
+        return month
 
 
 class BillingRunView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
@@ -245,7 +253,7 @@ class BillingRunView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
         ]
 
     def form_valid(self, form):
-        commune = _commune(self.request)
+        commune = require_commune(self.request)
         year, month = (int(part) for part in form.cleaned_data["month"].split("-"))
         result = run_billing(
             commune,
@@ -298,7 +306,7 @@ class InvoicingSettingsView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView)
     def get_form_kwargs(self):
         from ecommune.payments.models import InvoicingSettings
 
-        instance = InvoicingSettings.for_commune(_commune(self.request))
+        instance = InvoicingSettings.for_commune(require_commune(self.request))
         return {**super().get_form_kwargs(), "instance": instance}
 
     def get_breadcrumbs_items(self):

@@ -3,15 +3,16 @@ of the sector, or another by derogation), and the only documents the town hall m
 (Code de l'éducation D131-3-1)."""
 
 from django import forms
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.dates import DateField
+from ecommune.families.forms import DateInput
 from ecommune.requests.document_steps import ReusableDocumentsMixin
 from ecommune.requests.forms import DocumentField
 from ecommune.requests.models import DocumentKind
-from ecommune.services.school.forms import DateInput
-from ecommune.services.school.models import Level, School
+from ecommune.services.school.models import Level, School, SchoolChoice, SchoolEnrolment
+from ecommune.services.school.sectorisation import find_school
 
 
 def next_school_year(today=None) -> int:
@@ -25,20 +26,37 @@ def school_year_choices():
     return [(str(year), f"{year}-{year + 1}") for year in (start, start + 1)]
 
 
-class ChildStepForm(forms.Form):
+class ChildStepForm(forms.ModelForm):
+    """The child and the address, saved on ``SchoolEnrolment`` by the engine; the school of
+    the sector, found from the address, is saved with them."""
+
     template_name = "ecommune_school/forms/child.html"
 
-    first_name = forms.CharField(label=_("Child's first name"), max_length=150)
-    last_name = forms.CharField(label=_("Child's last name"), max_length=150)
-    birth_date = forms.DateField(label=_("Child's date of birth"), widget=DateInput())
     school_year = forms.TypedChoiceField(
         label=_("School year"), choices=school_year_choices, coerce=int
     )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
-    street_number = forms.CharField(label=_("Number"), max_length=10, required=False)
-    street_name = forms.CharField(label=_("Street"), max_length=200)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=5)
-    city = forms.CharField(label=_("City"), max_length=120)
+
+    class Meta:
+        model = SchoolEnrolment
+        fields = [
+            "child_first_name",
+            "child_last_name",
+            "child_birth_date",
+            "school_year",
+            "level",
+            "street_number",
+            "street_name",
+            "postal_code",
+            "city",
+        ]
+        field_classes = {"child_birth_date": DateField}
+        widgets = {"child_birth_date": DateInput()}
+        labels = {
+            "child_first_name": _("Child's first name"),
+            "child_last_name": _("Child's last name"),
+            "child_birth_date": _("Child's date of birth"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,8 +66,8 @@ class ChildStepForm(forms.Form):
         )
         self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
 
-    def clean_birth_date(self):
-        value = self.cleaned_data["birth_date"]
+    def clean_child_birth_date(self):
+        value = self.cleaned_data["child_birth_date"]
         today = timezone.localdate()
         if value > today:
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
@@ -67,22 +85,23 @@ class ChildStepForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        birth, year = cleaned.get("birth_date"), cleaned.get("school_year")
+        birth, year = cleaned.get("child_birth_date"), cleaned.get("school_year")
         if birth and year and year - birth.year < 3 - 1:
             # Instruction is compulsory from 3 (L131-1); the youngest enter at 2 if places allow.
             self.add_error(
-                "birth_date",
+                "child_birth_date",
                 _("The child must be at least 2 years old at the start of the school year."),
+            )
+        if cleaned.get("street_name"):
+            cleaned["sector_school"] = find_school(
+                cleaned["street_name"], cleaned.get("street_number", ""), cleaned.get("level", "")
             )
         return cleaned
 
 
-class SchoolChoice(models.TextChoices):
-    SECTOR = "sector", _("The school of my sector")
-    OTHER = "other", _("Another school (derogation)")
+class SchoolStepForm(forms.ModelForm):
+    """The school of the sector, or another one by derogation with its reason."""
 
-
-class SchoolStepForm(forms.Form):
     template_name = "ecommune_school/forms/school.html"
 
     choice = forms.ChoiceField(
@@ -97,7 +116,7 @@ class SchoolStepForm(forms.Form):
         required=False,
         empty_label=_("Choose a school"),
     )
-    reason = forms.CharField(
+    derogation_reason = forms.CharField(
         label=_("Reason for the derogation"),
         required=False,
         max_length=2000,
@@ -105,13 +124,19 @@ class SchoolStepForm(forms.Form):
         help_text=_("Such as a brother or sister in that school, childminder, health reasons."),
     )
 
+    class Meta:
+        model = SchoolEnrolment
+        fields = ["requested_school", "derogation_reason"]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("choice") == SchoolChoice.OTHER:
             if not cleaned.get("requested_school"):
                 self.add_error("requested_school", _("Choose the school you ask for."))
-            if not (cleaned.get("reason") or "").strip():
-                self.add_error("reason", _("Give the reason for your request."))
+            if not (cleaned.get("derogation_reason") or "").strip():
+                self.add_error("derogation_reason", _("Give the reason for your request."))
+        else:
+            cleaned["requested_school"], cleaned["derogation_reason"] = None, ""
         return cleaned
 
 
@@ -155,4 +180,7 @@ class DocumentsStepForm(ReusableDocumentsMixin, forms.Form):
             self.add_error(
                 "sworn_statement", _("Send a proof of domicile or tick the sworn statement.")
             )
+        if proof:
+            # A proof given makes the sworn statement needless: the enrolment keeps the proof.
+            cleaned["sworn_statement"] = False
         return cleaned

@@ -1,70 +1,49 @@
 """School enrolments: recording what the wizard asked, the agent's decision, the enrolment
 certificate and the lists per school and level."""
 
-import csv
-import io
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecommune.families import households
+from ecommune.families.models import Child
 from ecommune.requests.services import change_status
 from ecommune.requests.statuses import Status
-from ecommune.services.school import households
-from ecommune.services.school.models import Child, Level, SchoolEnrolment
+from ecommune.services.school.models import Level, SchoolEnrolment
 
 
-def _link_child(request, child: dict):
-    """The household's child this enrolment is for, added to the applicant's household when
-    new (so both guardians see it); None for an enrolment filed without an account."""
+def link_child(request) -> None:
+    """Link the enrolment to the household's child, added to the applicant's household when
+    new (so both guardians see it); nothing for an enrolment filed without an account."""
     if request.applicant_id is None:
-        return None
+        return
+    enrolment = SchoolEnrolment.objects.for_commune(request.commune_id).get(request=request)
     household = households.get_or_create_household(request.applicant, request.commune)
     found = household.children.filter(
-        first_name__iexact=child["first_name"],
-        last_name__iexact=child["last_name"],
-        birth_date=child["birth_date"],
+        first_name__iexact=enrolment.child_first_name,
+        last_name__iexact=enrolment.child_last_name,
+        birth_date=enrolment.child_birth_date,
     ).first()
     if found is not None:
-        if found.level != child["level"]:
-            Child.unscoped.filter(pk=found.pk).update(level=child["level"])
-        return found
-    try:
-        return households.add_child(
-            household,
-            first_name=child["first_name"],
-            last_name=child["last_name"],
-            birth_date=child["birth_date"],
-            level=child["level"],
-        )
-    except ValidationError:
-        return None
-
-
-def record_enrolment(request, data: dict) -> SchoolEnrolment:
-    from ecommune.services.school.enrolment_forms import SchoolChoice
-    from ecommune.services.school.service import _address, _sector_school
-
-    child, school, pieces = data["child"], data["school"], data["pieces"]
-    sector = _sector_school(child)
-    derogation = school.get("choice") == SchoolChoice.OTHER
-    return SchoolEnrolment.unscoped.create(
-        commune_id=request.commune_id,
-        request=request,
-        child=_link_child(request, child),
-        child_first_name=child["first_name"],
-        child_last_name=child["last_name"],
-        child_birth_date=child["birth_date"],
-        school_year=int(child["school_year"]),
-        level=child["level"],
-        address=_address(child),
-        sector_school=sector,
-        requested_school=school.get("requested_school") if derogation else None,
-        derogation_reason=(school.get("reason") or "").strip() if derogation else "",
-        sworn_statement=bool(pieces.get("sworn_statement")) and not pieces.get("proof_of_address"),
-    )
+        if found.level != enrolment.level:
+            Child.objects.for_commune(found.commune_id).filter(pk=found.pk).update(
+                level=enrolment.level
+            )
+    else:
+        try:
+            found = households.add_child(
+                household,
+                first_name=enrolment.child_first_name,
+                last_name=enrolment.child_last_name,
+                birth_date=enrolment.child_birth_date,
+                level=enrolment.level,
+            )
+        except ValidationError:
+            return
+    enrolment.child = found
+    enrolment.save(update_fields=["child"])
 
 
 @transaction.atomic
@@ -133,12 +112,9 @@ def accepted_enrolments(school_year: int, school=None):
     )
 
 
-def enrolments_csv(school_year: int, school=None) -> str:
-    """The list per school and level, for the schools' heads (UTF-8 with BOM for Excel)."""
-    output = io.StringIO()
-    output.write("\ufeff")
-    writer = csv.writer(output, delimiter=";")
-    writer.writerow(
+def enrolments_table(school_year: int, school=None) -> list[list[str]]:
+    """The list per school and level, for the schools' heads: the rows of its CSV."""
+    rows = [
         [
             _("School"),
             _("Level"),
@@ -149,9 +125,9 @@ def enrolments_csv(school_year: int, school=None) -> str:
             _("Legal guardian"),
             _("Email"),
         ]
-    )
+    ]
     for enrolment in accepted_enrolments(school_year, school):
-        writer.writerow(
+        rows.append(
             [
                 enrolment.assigned_school.name,
                 enrolment.get_level_display(),
@@ -163,4 +139,4 @@ def enrolments_csv(school_year: int, school=None) -> str:
                 enrolment.request.applicant_email,
             ]
         )
-    return output.getvalue()
+    return rows

@@ -1,4 +1,5 @@
-"""The commune's public schools, which school enrolment and the canteen stand on."""
+"""The commune's public schools, which school enrolment and the canteen stand on; the
+children they enrol are the families' (``ecommune.families``)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,19 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ecommune.core.tenancy import CommuneOwned
 
-
-class Level(models.TextChoices):
-    """French primary-school levels, from the first year of nursery school to CM2."""
-
-    PS = "PS", _("Petite section")
-    MS = "MS", _("Moyenne section")
-    GS = "GS", _("Grande section")
-    CP = "CP", _("CP")
-    CE1 = "CE1", _("CE1")
-    CE2 = "CE2", _("CE2")
-    CM1 = "CM1", _("CM1")
-    CM2 = "CM2", _("CM2")
-
+# A child's school level is the family's (``ecommune.families.models``).
+from ecommune.families.models import Child, Level
 
 NURSERY_LEVELS = [Level.PS, Level.MS, Level.GS]
 ELEMENTARY_LEVELS = [Level.CP, Level.CE1, Level.CE2, Level.CM1, Level.CM2]
@@ -52,133 +42,6 @@ class School(CommuneOwned):
     def get_levels_display(self) -> str:
         labels = dict(Level.choices)
         return ", ".join(str(labels.get(level, level)) for level in self.levels)
-
-
-# Households ------------------------------------------------------------------------------
-
-
-class Household(CommuneOwned):
-    """The family a resident's account holds in a commune: its adults (legal guardians, all
-    with the same rights), its children, its address (for the school map) and its quotient
-    familial, which sets the price band of the canteen and after-school care."""
-
-    street_number = models.CharField(_("number"), max_length=10, blank=True)
-    street_name = models.CharField(_("street"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
-    city = models.CharField(_("city"), max_length=120, blank=True)
-    quotient_familial = models.PositiveIntegerField(
-        _("quotient familial"),
-        null=True,
-        blank=True,
-        help_text=_("In euros, as written on the CAF or MSA certificate."),
-    )
-    qf_document = models.ForeignKey(
-        "ecommune_requests.Document",
-        verbose_name=_("proof of quotient familial"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    qf_valid_until = models.DateField(_("quotient familial valid until"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("household")
-        verbose_name_plural = _("households")
-        ordering = ["pk"]
-
-    def __str__(self):
-        names = sorted({child.last_name for child in self.children.all()})
-        return " ".join(names) or str(_("Household %(number)s") % {"number": self.pk})
-
-    @property
-    def address(self) -> str:
-        return " ".join(
-            part
-            for part in (self.street_number, self.street_name, self.postal_code, self.city)
-            if part
-        )
-
-    def qf_on(self, day) -> int | None:
-        """The quotient familial that counts on ``day``: None (the default price) without a
-        proof or past its validity date."""
-        if self.quotient_familial is None or self.qf_document_id is None:
-            return None
-        if self.qf_valid_until is None or self.qf_valid_until < day:
-            return None
-        return self.quotient_familial
-
-
-class Guardian(CommuneOwned):
-    """An adult of a household; an account belongs to one household per commune."""
-
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="guardians")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
-        on_delete=models.CASCADE,
-        related_name="ecommune_guardianships",
-    )
-    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("legal guardian")
-        verbose_name_plural = _("legal guardians")
-        ordering = ["joined_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["commune", "user"], name="ecommune_school_one_household_per_commune"
-            )
-        ]
-
-    def __str__(self):
-        return self.user.get_full_name() or self.user.email
-
-
-class Invitation(CommuneOwned):
-    """A guardian invites another legal guardian by email; the link joins the household."""
-
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("email"))
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("valid until"))
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
-        ordering = ["-created_at", "pk"]
-
-    def __str__(self):
-        return self.email
-
-
-class Child(CommuneOwned):
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="children")
-    first_name = models.CharField(_("first name"), max_length=150)
-    last_name = models.CharField(_("last name"), max_length=150)
-    birth_date = models.DateField(_("date of birth"))
-    level = models.CharField(_("school level"), max_length=3, choices=Level.choices, blank=True)
-
-    class Meta:
-        verbose_name = _("child")
-        verbose_name_plural = _("children")
-        ordering = ["birth_date", "pk"]
-        constraints = [
-            # A child belongs to one household per commune.
-            models.UniqueConstraint(
-                fields=["commune", "last_name", "first_name", "birth_date"],
-                name="ecommune_school_one_household_per_child",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.first_name} {self.last_name}"
 
 
 # School map and enrolment ------------------------------------------------------------------
@@ -218,6 +81,11 @@ class StreetSegment(CommuneOwned):
         super().save(*args, **kwargs)
 
 
+class SchoolChoice(models.TextChoices):
+    SECTOR = "sector", _("The school of my sector")
+    OTHER = "other", _("Another school (derogation)")
+
+
 class SchoolEnrolment(CommuneOwned):
     """The typed data of a school enrolment request (inscription scolaire)."""
 
@@ -234,7 +102,10 @@ class SchoolEnrolment(CommuneOwned):
         _("school year"), help_text=_("The year it starts, such as 2027 for 2027-2028.")
     )
     level = models.CharField(_("level"), max_length=3, choices=Level.choices)
-    address = models.CharField(_("address"), max_length=300)
+    street_number = models.CharField(_("Number"), max_length=10, blank=True)
+    street_name = models.CharField(_("Street"), max_length=200)
+    postal_code = models.CharField(_("Postal code"), max_length=5)
+    city = models.CharField(_("City"), max_length=120)
     sector_school = models.ForeignKey(
         School,
         verbose_name=_("school of the sector"),
@@ -275,6 +146,19 @@ class SchoolEnrolment(CommuneOwned):
     def is_derogation(self) -> bool:
         return self.requested_school_id is not None and (
             self.requested_school_id != self.sector_school_id
+        )
+
+    @property
+    def choice(self) -> str:
+        """The wizard's « school asked for » answer, read back for the summary."""
+        return SchoolChoice.OTHER if self.is_derogation else SchoolChoice.SECTOR
+
+    @property
+    def address(self) -> str:
+        return " ".join(
+            part
+            for part in (self.street_number, self.street_name, self.postal_code, self.city)
+            if part
         )
 
     @property
@@ -429,6 +313,9 @@ class ActivityEnrolment(CommuneOwned):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="enrolments")
     school_year = models.PositiveSmallIntegerField(_("school year"))
     weekdays = models.JSONField(_("days"), default=list)
+    # The first day billed: the day the resident chose the days on the family space (or the
+    # school year's start, if later); empty for enrolments the town hall set from the start.
+    starts_on = models.DateField(_("billed from"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -46,7 +46,9 @@ def cantine_a_un_euro(activity, school_year: int) -> CantineCheck:
         return CantineCheck(False, [_("Only a canteen can qualify.")])
     bands = [
         band
-        for band in PriceBand.unscoped.filter(activity=activity, school_year=school_year)
+        for band in PriceBand.objects.for_commune(activity.commune_id).filter(
+            activity=activity, school_year=school_year
+        )
         if not band.is_default
     ]
     reasons = []

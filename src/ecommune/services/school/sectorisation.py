@@ -111,7 +111,7 @@ def import_street_map(commune, content: bytes | str) -> ImportReport:
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.reader(io.StringIO(content), delimiter=delimiter)
     schools = {}
-    for school in School.unscoped.filter(commune=commune):
+    for school in School.objects.for_commune(commune):
         schools[street_key(school.name)] = school
         if school.uai:
             schools[school.uai.upper()] = school
@@ -171,7 +171,7 @@ def import_street_map(commune, content: bytes | str) -> ImportReport:
         )
     if segments:
         with transaction.atomic():
-            StreetSegment.unscoped.filter(commune=commune).delete()
-            StreetSegment.unscoped.bulk_create(segments)
+            StreetSegment.objects.for_commune(commune).delete()
+            StreetSegment.objects.for_commune(commune).bulk_create(segments)
     report.imported = len(segments)
     return report

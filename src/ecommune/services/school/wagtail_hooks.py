@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from ecommune.accounts.backoffice import CommuneModelViewSet
 from ecommune.services.school import admin_views, billing_admin
 from ecommune.services.school.admin_forms import ActivityAdminForm
 from ecommune.services.school.models import Activity, PriceBand, SchoolHoliday
@@ -85,7 +86,9 @@ def register_invoices_menu_item():
     )
 
 
-class ActivityViewSet(ModelViewSet):
+class ActivityViewSet(CommuneModelViewSet):
+    access = admin_views.SCHOOL_AGENTS
+    model_permissions = True
     model = Activity
     icon = "date"
     menu_label = _("Activities")
@@ -102,7 +105,9 @@ class ActivityViewSet(ModelViewSet):
         return ActivityAdminForm
 
 
-class PriceBandViewSet(ModelViewSet):
+class PriceBandViewSet(CommuneModelViewSet):
+    access = admin_views.SCHOOL_AGENTS
+    model_permissions = True
     model = PriceBand
     icon = "tag"
     menu_label = _("Prices")
@@ -112,7 +117,9 @@ class PriceBandViewSet(ModelViewSet):
     list_filter = ["activity", "school_year"]
 
 
-class SchoolHolidayViewSet(ModelViewSet):
+class SchoolHolidayViewSet(CommuneModelViewSet):
+    access = admin_views.SCHOOL_AGENTS
+    model_permissions = True
     model = SchoolHoliday
     icon = "calendar"
     menu_label = _("School holidays")

@@ -4,6 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from ecommune.core import command_arguments as arguments
 from ecommune.core.doctor import ERROR, OK, WARNING, run_checks
 
 MARKS = {OK: "[ OK ]", WARNING: "[WARN]", ERROR: "[FAIL]"}
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--worker-timeout",
-            type=float,
+            type=arguments.number(0, 3600),
             default=None,
             help="Seconds to wait for a worker to run the test task.",
         )

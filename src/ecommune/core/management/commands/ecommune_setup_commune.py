@@ -4,8 +4,10 @@ import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from ecommune.core import command_arguments as arguments
+from ecommune.core.command_arguments import bad_input
 from ecommune.core.provisioning import CommuneData, remove_wagtail_welcome_page, setup_commune
 
 
@@ -15,7 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="JSON file: name, insee_code, postal_codes, domain, …")
+        parser.add_argument(
+            "path", type=arguments.path, help="JSON file: name, insee_code, postal_codes, domain, …"
+        )
         parser.add_argument(
             "--not-default",
             action="store_true",
@@ -26,17 +30,19 @@ class Command(BaseCommand):
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise CommandError(f"Cannot read {path}: {exc}") from exc
+            raise bad_input(f"Cannot read {path}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise bad_input(f"{path} must hold a JSON object (name, insee_code, …).")
         required = ("name", "insee_code", "postal_codes", "domain")
         missing = [key for key in required if not data.get(key)]
         if missing:
-            raise CommandError(f"{path} lacks: {', '.join(missing)}.")
+            raise bad_input(f"{path} lacks: {', '.join(missing)}.")
         commune_data = CommuneData.from_dict(data)
         remove_wagtail_welcome_page()
         try:
             commune = setup_commune(commune_data, default_site=not not_default)
         except ValidationError as exc:
-            raise CommandError(
+            raise bad_input(
                 "; ".join(
                     f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
                 )

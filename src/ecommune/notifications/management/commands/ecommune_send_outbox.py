@@ -7,6 +7,7 @@ process, so it works whatever the task backend (and with no worker running).
 
 from django.core.management.base import BaseCommand
 
+from ecommune.core import command_arguments as arguments
 from ecommune.notifications.services import send_due_messages
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--limit",
-            type=int,
+            type=arguments.whole_number(1, 100_000),
             default=None,
             help="At most this many messages in one run (ECOMMUNE_NOTIFICATION_BATCH_SIZE).",
         )

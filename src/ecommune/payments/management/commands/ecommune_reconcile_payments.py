@@ -4,6 +4,7 @@ docs/it-team/payments.md)."""
 
 from django.core.management.base import BaseCommand
 
+from ecommune.core import command_arguments as arguments
 from ecommune.payments.settlement import reconcile
 
 
@@ -12,7 +13,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--minutes", type=int, default=30, help="Only payments older than this (30)."
+            "--minutes",
+            type=arguments.whole_number(0, 525_600),
+            default=30,
+            help="Only payments older than this (30; at most a year).",
         )
 
     def handle(self, *args, minutes, **options):

@@ -2,10 +2,9 @@
 two working days. Run it once a day (cron or a systemd timer, see docs/it-team); running it
 again the same day sends nothing more."""
 
-import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
+from ecommune.core import command_arguments as arguments
 from ecommune.requests.digest import send_digests
 
 
@@ -15,17 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--date",
+            type=arguments.date,
             help="The day to compute the digest for, as YYYY-MM-DD (default: today).",
         )
 
     def handle(self, *args, date=None, **options):
-        today = None
-        if date:
-            try:
-                today = datetime.date.fromisoformat(date)
-            except ValueError as exc:
-                raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from exc
-        counts = send_digests(today)
+        counts = send_digests(date)
         self.stdout.write(
             f"{counts.get('digests', 0)} digest(s) queued, "
             f"{counts.get('already_sent', 0)} already sent today, "

@@ -5,10 +5,17 @@ folder of XML files, or one file. Run it daily (cron or a scheduled task); only 
 fiches are rewritten.
 """
 
+import shutil
 import sys
+import tempfile
+import urllib.request
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ecommune.core import command_arguments as arguments
+from ecommune.core.command_arguments import bad_input
 from ecommune.servicepublic.importer import import_publications
 
 
@@ -16,14 +23,34 @@ class Command(BaseCommand):
     help = "Import service-public.fr fiches (DILA vosdroits XML): a zip, a folder or a file."
 
     def add_arguments(self, parser):
-        parser.add_argument("path")
+        parser.add_argument("path", nargs="?", type=arguments.path)
+        parser.add_argument(
+            "--download",
+            action="store_true",
+            help="Download the set from ECOMMUNE_FICHES_URL first (the daily periodic job).",
+        )
         parser.add_argument(
             "--keep-missing",
             action="store_true",
             help="Do not unpublish fiches missing from a zip or folder.",
         )
 
-    def handle(self, path, keep_missing, **options):
+    def handle(self, path, keep_missing, download=False, **options):
+        if download == bool(path):
+            raise bad_input("Give the path of the set, or --download (not both).")
+        if download:
+            with tempfile.TemporaryDirectory(prefix="ecommune-fiches-") as folder:
+                archive = Path(folder) / "vosdroits-latest.zip"
+                url = settings.ECOMMUNE_FICHES_URL
+                try:
+                    fetch(url, archive)
+                except OSError as error:
+                    raise CommandError(f"Cannot download {url}: {error}") from error
+                self.stdout.write(f"downloaded {url} ({archive.stat().st_size} bytes)")
+                return self._import(str(archive), keep_missing)
+        return self._import(path, keep_missing)
+
+    def _import(self, path, keep_missing):
         interactive = self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
 
         def progress(done, total):
@@ -41,7 +68,7 @@ class Command(BaseCommand):
                 path, unpublish_missing=False if keep_missing else None, progress=progress
             )
         except FileNotFoundError as error:
-            raise CommandError(f"No such file or folder: {error}") from error
+            raise bad_input(f"No such file or folder: {error}") from error
         if interactive:
             self.stdout.write("")
         self.stdout.write(
@@ -50,3 +77,14 @@ class Command(BaseCommand):
         )
         for name, reason in report.errors:
             sys.stderr.write(f"{name}: {reason}\n")
+
+
+def fetch(url: str, destination: Path, timeout: float = 120) -> None:
+    """Copy ``url`` (https, http or file) to ``destination``."""
+    if not url.startswith(("https://", "http://", "file://")):
+        raise OSError(f"unsupported address {url!r}")
+    with (
+        urllib.request.urlopen(url, timeout=timeout) as response,  # noqa: S310  (checked above)
+        destination.open("wb") as out,
+    ):
+        shutil.copyfileobj(response, out)

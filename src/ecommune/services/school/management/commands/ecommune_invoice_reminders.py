@@ -3,24 +3,22 @@ docs/it-team/billing.md). An invoice is never reminded twice within the delay.""
 
 from django.core.management.base import BaseCommand
 
-from ecommune.core import tenancy
-from ecommune.core.models import Commune
+from ecommune.core import command_arguments as arguments
 from ecommune.payments.notices import send_reminders
-from ecommune.services.school.management.commands._communes import find_commune
+from ecommune.services.school.management.commands._communes import each
 
 
 class Command(BaseCommand):
     help = "Queue reminders of unpaid invoices past the commune's reminder delay."
 
     def add_arguments(self, parser):
-        parser.add_argument("--commune", help="only this commune (id, INSEE code, host, name)")
+        parser.add_argument(
+            "--commune",
+            type=arguments.text(),
+            help="only this commune (id, INSEE code, host, name)",
+        )
 
     def handle(self, *args, **options):
-        if options["commune"]:
-            communes = [find_commune(options["commune"])]
-        else:
-            communes = list(Commune.objects.all())
-        for commune in communes:
-            with tenancy.using(commune):
-                count = send_reminders(commune)
+        for commune in each(options["commune"]):
+            count = send_reminders(commune)
             self.stdout.write(f"{commune.name}: {count} invoice(s) reminded.")

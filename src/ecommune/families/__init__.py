@@ -1,0 +1,2 @@
+"""Families: households, legal guardians, children, invitations and the family space
+(« Ma famille », under /famille/)."""

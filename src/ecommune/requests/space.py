@@ -1,0 +1,69 @@
+"""The requests' sections of « Mon espace » (``ecommune.accounts.space``): what waits
+for the resident (a missing piece the town hall asked for), their latest requests, and
+their documents."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ecommune.accounts.space import Section
+from ecommune.requests.models import Document, Request
+
+#: How many of the latest requests and documents the page shows (the full lists are a
+#: link away).
+LATEST = 5
+
+
+def _followed(request):
+    from ecommune.requests.views import followed_by
+
+    return Request.objects.filter(followed_by(request.user))
+
+
+def _waiting(request):
+    return _followed(request).filter(waiting_since__isnull=False, closed_at__isnull=True)
+
+
+def waiting_context(request):
+    """The requests waiting for the resident (a missing piece): first on the page."""
+    waiting = list(_waiting(request).order_by("waiting_since"))
+    return {"waiting": waiting} if waiting else None
+
+
+def requests_context(request):
+    latest = list(
+        _followed(request)
+        .exclude(pk__in=_waiting(request).values("pk"))
+        .order_by("-submitted_at")[:LATEST]
+    )
+    return {"latest": latest}
+
+
+def documents_context(request):
+    documents = list(
+        Document.objects.filter(owner=request.user, expires_at__gt=timezone.now())
+        .annotate(in_progress=Count("requests", filter=Q(requests__closed_at__isnull=True)))
+        .order_by("-uploaded_at")[: LATEST + 1]
+    )
+    return {"documents": documents[:LATEST], "more": len(documents) > LATEST}
+
+
+SECTIONS = (
+    Section(
+        name="waiting",
+        template="ecommune_requests/space_waiting.html",
+        context=waiting_context,
+        order=5,
+    ),
+    Section(
+        name="requests",
+        template="ecommune_requests/space_requests.html",
+        context=requests_context,
+        order=10,
+    ),
+    Section(
+        name="documents",
+        template="ecommune_requests/space_documents.html",
+        context=documents_context,
+        order=40,
+    ),
+)
