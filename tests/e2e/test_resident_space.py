@@ -1,7 +1,10 @@
 """« Mon espace » and « Mes documents » in Chromium at 360 px with an English browser, in
 both themes and without JavaScript: the pages read only French, axe-core finds nothing,
 nothing is wider than the phone; a document in use cannot be deleted, another one can; the
-header's « Se déconnecter » signs out."""
+header's « Se déconnecter » signs out; a form left half-way is offered there and resumes at
+its step."""
+
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -98,6 +101,20 @@ def test_my_space_and_my_documents_on_an_english_phone(
     assert "Retrait de passeport ou de carte d'identité" in text
     assert "Lucas Lefebvre" in text
     check(page, f"{theme}-space", sources)
+
+    # A form left half-way waits in « Mon espace » and resumes at the step where it was left.
+    page.goto(url + "/demarches/contact/")
+    first_step = heading(page)
+    page.get_by_role("button", name="Suivant").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(first_step)
+    left_at = heading(page)
+    page.goto(url + "/compte/espace/")
+    expect(page.get_by_role("heading", name="Formulaires à terminer")).to_be_visible()
+    check(page, f"{theme}-space-draft", sources)
+    page.get_by_role("button", name=re.compile(r"^Reprendre")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(left_at)
+    page.goto(url + "/compte/espace/")
+    main = page.get_by_role("main")
 
     main.get_by_role("link", name="Tous mes documents").click()
     assert heading(page) == "Mes documents"

@@ -491,6 +491,9 @@ ECOMMUNE_DOCUMENT_RETENTION_DAYS = {
 # Days after an appointment before its name, email and phone are erased
 # (`ecommune_forget_appointments`, daily); the personal-data page states it.
 ECOMMUNE_APPOINTMENT_RETENTION_DAYS = env.int("ECOMMUNE_APPOINTMENT_RETENTION_DAYS", default=180)
+# Days a signed-in resident's unfinished form (a draft, with its files) is kept after its last
+# change (`ecommune_purge_documents`, daily); « Mon espace » and the personal-data page say it.
+ECOMMUNE_DRAFT_RETENTION_DAYS = env.int("ECOMMUNE_DRAFT_RETENTION_DAYS", default=30)
 # Links in emails and SMS point at the commune's site with this scheme.
 ECOMMUNE_PUBLIC_SCHEME = (
     "https" if PRODUCTION else env.str("ECOMMUNE_PUBLIC_SCHEME", default="http")

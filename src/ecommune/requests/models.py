@@ -274,3 +274,37 @@ class CannedReply(CommuneOwned):
 
     def __str__(self):
         return self.title
+
+
+class Draft(CommuneOwned):
+    """A signed-in resident's unfinished wizard, kept so they can resume it from « Mon
+    espace » on any device; deleted when the request is filed, by the resident, or after
+    ``ECOMMUNE_DRAFT_RETENTION_DAYS`` without a change (``ecommune.requests.drafts``)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="ecommune_drafts",
+    )
+    service = models.CharField(_("service"), max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    #: The steps and fields of the wizard it was saved from: another value on resuming
+    #: means the procedure changed since.
+    fingerprint = models.CharField(max_length=64, editable=False)
+    #: formtools' storage of the wizard: the step, each step's answers and files.
+    data = models.JSONField(default=dict, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "owner", "service"], name="ecommune_one_draft_per_service"
+            )
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,12 +1,13 @@
 """The requests' sections of « Mon espace » (``ecommune.accounts.space``): what waits
-for the resident (a missing piece the town hall asked for), their latest requests, and
-their documents."""
+for the resident (a missing piece the town hall asked for), the forms they started and did
+not send (drafts), their latest requests, and their documents."""
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from ecommune.accounts.space import Section
-from ecommune.requests.models import Document, Request
+from ecommune.requests import drafts
+from ecommune.requests.models import Document, Draft, Request
 
 #: How many of the latest requests and documents the page shows (the full lists are a
 #: link away).
@@ -38,6 +39,16 @@ def requests_context(request):
     return {"latest": latest}
 
 
+def drafts_context(request):
+    """The forms the resident started and did not send, with the day each will be deleted."""
+    kept = list(Draft.objects.filter(owner=request.user).order_by("-updated_at"))
+    if not kept:
+        return None
+    for draft in kept:
+        draft.kept_until = draft.updated_at + drafts.retention()
+    return {"drafts": kept}
+
+
 def documents_context(request):
     documents = list(
         Document.objects.filter(owner=request.user, expires_at__gt=timezone.now())
@@ -53,6 +64,12 @@ SECTIONS = (
         template="ecommune_requests/space_waiting.html",
         context=waiting_context,
         order=5,
+    ),
+    Section(
+        name="drafts",
+        template="ecommune_requests/space_drafts.html",
+        context=drafts_context,
+        order=7,
     ),
     Section(
         name="requests",

@@ -18,7 +18,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 from ecommune.accounts.franceconnect import certified_identity
 from ecommune.core import throttling
 from ecommune.core.registry import registry
-from ecommune.requests import wizard_files
+from ecommune.requests import drafts, wizard_files
 from ecommune.requests.document_steps import (
     KEPT_SUFFIX,
     ReusableDocumentsMixin,
@@ -127,7 +127,9 @@ class ServiceWizard(NamedUrlSessionWizardView):
             extra.pop(FILED_KEY, None)
             extra[SUBMISSION_KEY] = str(uuid.uuid4())
         self.storage.forget_lost_files(self.steps.current)
-        return super().post(*args, **kwargs)
+        response = super().post(*args, **kwargs)
+        drafts.keep(self)
+        return response
 
     def get_form(self, step=None, data=None, files=None):
         """A step whose file is gone (purged after a day) asks for it again, next to it."""
@@ -162,6 +164,7 @@ class ServiceWizard(NamedUrlSessionWizardView):
                 return response
         self.storage.reset()
         self.storage.extra_data[FILED_KEY] = self.filed.reference
+        drafts.forget(self)
         return self.filed_response()
 
     def filed_response(self):
@@ -224,6 +227,7 @@ class ServiceWizard(NamedUrlSessionWizardView):
         }
         context.update(
             service=self.service,
+            space_url=reverse("ecommune_accounts:space"),
             step_title=titles.get(self.steps.current)
             or self.service.step_title(self.steps.current),
         )
@@ -383,11 +387,21 @@ def service_wizard(request, slug, step=None):
     refusal = access_refusal(request, service)
     if refusal is not None:
         return refusal
-    # By class: a designed procedure's slug names a new class with each version.
+    return wizard_view(service)(request, slug=slug, step=step)
+
+
+def wizard_view(service):
+    """The wizard of ``service``, made once. By class: a designed procedure's slug names a
+    new class with each version."""
     view = _wizards.get(service)
     if view is None:
         view = _wizards[service] = _wizard_for(service)
-    return view(request, slug=slug, step=step)
+    return view
+
+
+def wizard_form_list(service) -> dict:
+    """Every step of the service's wizard and its form class, conditions aside."""
+    return wizard_view(service).view_initkwargs["form_list"]
 
 
 def acknowledgment(request, reference):

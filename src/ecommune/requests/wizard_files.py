@@ -3,7 +3,8 @@
 formtools keeps them in ``private/wizard/`` (never served) between the step that receives
 them and the final step, which stores them as documents and deletes them. A wizard left
 unfinished leaves its files behind: ``manage.py ecommune_purge_documents`` deletes those
-older than ``ABANDONED_AFTER``. A resident who comes back later finds the step that held
+older than ``ABANDONED_AFTER``, except those a signed-in resident's draft still holds
+(``ecommune.requests.drafts``). A resident who comes back later finds the step that held
 the file asking for it again (``WizardSessionStorage``), never a server error.
 """
 
@@ -30,13 +31,18 @@ def _names(folder: str = ""):
         yield from _names(posixpath.join(folder, directory))
 
 
-def purge_abandoned_files(now: datetime.datetime | None = None) -> int:
-    """Delete the wizard files older than ``ABANDONED_AFTER``; returns how many."""
+def purge_abandoned_files(
+    now: datetime.datetime | None = None, spared: frozenset[str] | set[str] = frozenset()
+) -> int:
+    """Delete the wizard files older than ``ABANDONED_AFTER``, except those ``spared`` (a
+    signed-in resident's draft holds them: ``drafts.files_in_drafts``); returns how many."""
     if not storage.exists(""):
         return 0
     limit = (now or timezone.now()) - ABANDONED_AFTER
     count = 0
     for name in list(_names()):
+        if name in spared:
+            continue
         try:
             too_old = storage.get_modified_time(name) <= limit
         except FileNotFoundError:  # a wizard finished meanwhile and deleted it
