@@ -108,16 +108,21 @@ def test_personal_data_lists_each_enabled_service_processing(full_commune, clien
 
 
 def test_personal_data_lists_what_is_kept_beside_the_services(full_commune, client, settings):
-    """Appointments, accounts, the family space and invoices hold personal data too: the
-    register names each with its retention, the appointments' read from the settings."""
+    """Appointments, accounts, drafts, the family space and invoices hold personal data too:
+    the register names each with its retention, the appointments' and drafts' read from the
+    settings."""
     from ecommune.core.services import register_entries
 
     settings.ECOMMUNE_APPOINTMENT_RETENTION_DAYS = 90
+    settings.ECOMMUNE_DRAFT_RETENTION_DAYS = 45
     html = get(client, "/donnees-personnelles/")
     for entry in register_entries:
         assert str(entry.title) in html
-    assert {"appointments", "accounts", "family", "payments"} <= set(register_entries.keys())
+    assert {"appointments", "accounts", "drafts", "family", "payments"} <= set(
+        register_entries.keys()
+    )
     assert "effacés 90 jours après le rendez-vous" in html
+    assert "45 jours après sa dernière modification" in html
 
 
 def test_a_service_may_declare_its_own_processing():
