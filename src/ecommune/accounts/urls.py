@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from ecommune.accounts import views
+from ecommune.accounts import addresses, views
 
 app_name = "ecommune_accounts"
 
@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("mot-de-passe/changer/", views.PasswordChangeView.as_view(), name="password_change"),
     path("profil/", views.profile, name="profile"),
+    path("profil/adresse/", addresses.address_update, name="address_update"),
     path("supprimer/", views.delete_account, name="delete"),
     path("supprime/", views.deleted, name="deleted"),
     path("mes-donnees.json", views.my_data, name="my_data"),

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.addresses import AddressFields
 from ecommune.core.dates import DateField
 from ecommune.core.phones import validate_french_phone
 from ecommune.procedures.models import MIME_OF, Kind
@@ -190,6 +191,12 @@ class DesignedStepForm(forms.Form):
     step: dict = {}
     by_name: dict = {}
 
+    @classmethod
+    def declared_field_names(cls) -> list[str]:
+        """The step's fields, which ``__init__`` builds (``base_fields`` is empty): what a
+        draft of this step may hold (``ecommune.requests.drafts``)."""
+        return [spec["name"] for spec in cls.step.get("fields", [])]
+
     def __init__(self, *args, answers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.answers = answers or {}
@@ -237,8 +244,14 @@ class DesignedStepForm(forms.Form):
 
 
 def step_form(step: dict, by_name: dict) -> type:
+    attributes = {"step": step, "by_name": by_name}
+    # The step's first postal address is the one the engine prefills from the account.
+    address = next((f for f in step.get("fields", []) if f["kind"] == Kind.ADDRESS), None)
+    if address is not None:
+        name = address["name"]
+        attributes["address_fields"] = AddressFields(
+            f"{name}__street", f"{name}__postal_code", f"{name}__city"
+        )
     return type(
-        "DesignedStepForm_" + step["name"].replace("-", "_"),
-        (DesignedStepForm,),
-        {"step": step, "by_name": by_name},
+        "DesignedStepForm_" + step["name"].replace("-", "_"), (DesignedStepForm,), attributes
     )

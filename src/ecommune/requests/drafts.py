@@ -30,9 +30,16 @@ def retention() -> datetime.timedelta:
     return datetime.timedelta(days=settings.ECOMMUNE_DRAFT_RETENTION_DAYS)
 
 
+def field_names(form_class) -> list[str]:
+    """A step's fields: its form's ``base_fields``, and those a form builds when made
+    (``declared_field_names``, as a designed procedure's step does)."""
+    declared = getattr(form_class, "declared_field_names", None)
+    return sorted({*form_class.base_fields, *(declared() if declared else ())})
+
+
 def fingerprint(form_list: dict) -> str:
     """The wizard's steps and each step's fields, as a digest."""
-    shape = [[step, sorted(form_class.base_fields)] for step, form_class in form_list.items()]
+    shape = [[step, field_names(form_class)] for step, form_class in form_list.items()]
     return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
 
 
@@ -64,7 +71,7 @@ def forget(wizard) -> None:
 
 
 def _field_keys(step: str, form_class) -> tuple[str, ...]:
-    return tuple(f"{step}-{name}" for name in form_class.base_fields)
+    return tuple(f"{step}-{name}" for name in field_names(form_class))
 
 
 def _still_applies(key: str, known: tuple[str, ...]) -> bool:

@@ -5,6 +5,7 @@ A resident sees a request when it is theirs (their account), or when they proved
 in this session with its reference and email; anyone else gets a 404.
 """
 
+import dataclasses
 import uuid
 
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from ecommune.accounts.addresses import ADDRESS_OFFER_KEY
 from ecommune.accounts.franceconnect import certified_identity
 from ecommune.core import throttling
+from ecommune.core.addresses import Address, address_fields_of
 from ecommune.core.registry import registry
 from ecommune.requests import drafts, wizard_files
 from ecommune.requests.document_steps import (
@@ -188,7 +191,12 @@ class ServiceWizard(NamedUrlSessionWizardView):
                 "email": user.email,
                 "phone": getattr(user, "phone", ""),
             }
-        return super().get_form_initial(step)
+        initial = super().get_form_initial(step)
+        fields = address_fields_of(self.form_list.get(step))
+        if fields is not None and user.is_authenticated and Address.of_account(user):
+            # The address is given once, in the account: every step asking it starts there.
+            initial = {**fields.initial(Address.of_account(user)), **initial}
+        return initial
 
     def get_form_kwargs(self, step=None):
         """The engine's own kwargs, then the service's (``Service.step_form_kwargs``): a step
@@ -293,6 +301,22 @@ class ServiceWizard(NamedUrlSessionWizardView):
             documents=documents_of(form_dict.values()),
             submission_key=uuid.UUID(key),
         )
+        offer_address_update(self.request, form_dict.values())
+
+
+def offer_address_update(request, forms) -> None:
+    """A signed-in resident who gave another address than their account's is offered, on
+    the acknowledgment, to keep it in their account (``ecommune_accounts:address_update``
+    reads it from the session, never from the page)."""
+    if not request.user.is_authenticated:
+        return
+    current = Address.of_account(request.user)
+    for form in forms:
+        fields = address_fields_of(type(form))
+        given = fields.read(form.cleaned_data) if fields is not None else None
+        if given and not given.same_as(current):
+            request.session[ADDRESS_OFFER_KEY] = dataclasses.asdict(given)
+            return
 
 
 def applicant_of(answers: dict, user=None) -> Applicant:
@@ -406,10 +430,16 @@ def wizard_form_list(service) -> dict:
 
 def acknowledgment(request, reference):
     filed = get_visible_request(request, reference)
+    offered = request.session.get(ADDRESS_OFFER_KEY) if request.user.is_authenticated else None
     return render(
         request,
         "ecommune_requests/acknowledgment.html",
-        {"filed": filed, "service": filed.service_class()},
+        {
+            "filed": filed,
+            "service": filed.service_class(),
+            "address_offer": Address(**offered) if offered else None,
+            "has_address": bool(offered and Address.of_account(request.user)),
+        },
     )
 
 

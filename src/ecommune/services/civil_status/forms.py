@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.addresses import AddressFields
 from ecommune.core.dates import DateField
 from ecommune.core.tenancy import get_current_commune
 from ecommune.services.civil_status import rules
@@ -315,6 +316,8 @@ def _check_past_date(value, *, event: bool):
 
 class DeliveryForm(forms.ModelForm):
     """Where to post the act: ``CertificateRequest`` fields, saved by the engine."""
+
+    address_fields = AddressFields("street_address", "postal_code", "city")
 
     template_name = "ecommune_civil_status/forms/delivery.html"
 

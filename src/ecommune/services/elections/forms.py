@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.addresses import AddressFields
 from ecommune.core.dates import DateField
 from ecommune.core.tenancy import get_current_commune
 from ecommune.requests.document_steps import ReusableDocumentsMixin
@@ -272,6 +273,7 @@ def upcoming_context(today=None) -> dict:
 
 class AttachmentForm(ReusableDocumentsMixin, RegistrationStep, forms.ModelForm):
     template_name = "ecommune_elections/forms/attachment.html"
+    address_fields = AddressFields("street_address", "postal_code", "city")
 
     proof_of_attachment = DocumentField(
         label=_("Proof of your link with the commune"),

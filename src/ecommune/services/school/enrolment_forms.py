@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.addresses import AddressFields
 from ecommune.core.dates import DateField
 from ecommune.families.forms import DateInput
 from ecommune.requests.document_steps import ReusableDocumentsMixin
@@ -31,6 +32,7 @@ class ChildStepForm(forms.ModelForm):
     the sector, found from the address, is saved with them."""
 
     template_name = "ecommune_school/forms/child.html"
+    address_fields = AddressFields("street_name", "postal_code", "city", number="street_number")
 
     school_year = forms.TypedChoiceField(
         label=_("School year"), choices=school_year_choices, coerce=int
