@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from csp.constants import NONCE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from wagtail.models import Site
@@ -61,6 +62,24 @@ class CurrentCommuneMiddleware:
         return response
 
 
+def _nonce_widget_scripts(request, response) -> bool:
+    """Give the nonce to Wagtail's widget scripts in an admin page (``admin_scripts``);
+    True when the page has some (the policy then names the nonce)."""
+    from ecommune.core.admin_scripts import add_nonces
+
+    if response.streaming or "text/html" not in response.get("Content-Type", ""):
+        return False
+    html = response.content.decode(response.charset or "utf-8")
+    if "<script>" not in html:
+        return False
+    marked, count = add_nonces(html, str(request.csp_nonce))
+    if count:
+        response.content = marked.encode(response.charset or "utf-8")
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+    return bool(count)
+
+
 def _as_commune(commune, chunks):
     with tenancy.using(commune):
         yield from chunks
@@ -77,6 +96,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 *update.get("style-src", []),
                 *settings.ECOMMUNE_ADMIN_STYLE_SRC,
             ]
+            if _nonce_widget_scripts(request, response):
+                update["script-src"] = [*update.get("script-src", []), NONCE]
         if getattr(settings, "ECOMMUNE_FRANCECONNECT_ENABLED", False):
             # Signing out of a FranceConnect session posts a form that ends at FranceConnect.
             parts = urlsplit(settings.ECOMMUNE_FRANCECONNECT_ISSUER)
