@@ -280,3 +280,39 @@ def test_reminders_go_only_to_residents_who_asked_and_only_once(
     assert send_due_reminders(datetime.date(2027, 3, 28)) == 0  # the invoice's, 31 March
     # A date three days ahead for the neighbour, who never asked: still nothing for them.
     assert not OutboxMessage.objects.filter(recipient=neighbour.email).exists()
+
+
+def test_a_family_reads_the_school_enrolment_period_and_others_do_not(
+    client, commune, resident, neighbour
+):
+    from ecommune.services.school.models import EnrolmentPeriod
+
+    commune.enabled_services = sorted({*(commune.enabled_services or []), "school"})
+    commune.save()
+    EnrolmentPeriod.objects.create(
+        school_year=2027, opens_on=datetime.date(2027, 3, 15), closes_on=datetime.date(2027, 4, 30)
+    )
+    # Already open: only its last day is ahead.
+    EnrolmentPeriod.objects.create(
+        school_year=2028, opens_on=datetime.date(2027, 2, 1), closes_on=datetime.date(2027, 6, 30)
+    )
+    # Over: not shown.
+    EnrolmentPeriod.objects.create(
+        school_year=2026, opens_on=datetime.date(2026, 3, 1), closes_on=datetime.date(2026, 4, 30)
+    )
+    give(commune, resident, "Léo")
+    client.force_login(resident)
+    page = client.get(AGENDA).content.decode()
+    assert fr("School enrolments for %(year)s open") % {"year": "2027-2028"} in page
+    assert '<time datetime="2027-03-15">lundi 15 mars 2027</time>' in page
+    assert fr("Last day of school enrolments for %(year)s") % {"year": "2027-2028"} in page
+    assert '<time datetime="2027-04-30">' in page
+    assert fr("Last day of school enrolments for %(year)s") % {"year": "2028-2029"} in page
+    assert fr("School enrolments for %(year)s open") % {"year": "2028-2029"} not in page
+    assert "2026-2027" not in page
+    assert 'href="/demarches/school/"' in page
+    ics = client.get(feed_url(client)).content.decode()
+    assert "2027-2028" in ics
+    # A resident without children in the commune has no enrolment dates.
+    client.force_login(neighbour)
+    assert "2027-2028" not in client.get(AGENDA).content.decode()

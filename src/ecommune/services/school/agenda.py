@@ -1,5 +1,7 @@
 """« Mon agenda » (``ecommune.accounts.agenda``): until when each canteen day of the coming
-week can still be changed or cancelled, for each child of the resident's household."""
+week can still be changed or cancelled, for each child of the resident's household; and,
+for a household with children, the school enrolment period of the coming school years (its
+opening, its last day)."""
 
 import datetime
 
@@ -11,7 +13,12 @@ from django.utils.translation import gettext as _
 from ecommune.accounts.agenda import AgendaItem, AgendaSource
 from ecommune.families.households import household_of
 from ecommune.services.school.activities import deadline_for
-from ecommune.services.school.models import ActivityEnrolment, ActivityKind, SchoolHoliday
+from ecommune.services.school.models import (
+    ActivityEnrolment,
+    ActivityKind,
+    EnrolmentPeriod,
+    SchoolHoliday,
+)
 
 #: How far ahead the canteen days are listed: the coming week.
 DAYS_AHEAD = 7
@@ -79,3 +86,34 @@ def _full_date(day) -> str:
 
 
 SOURCE = AgendaSource(name="canteen", items=canteen_items, order=40)
+
+
+def enrolment_items(user, commune, today):
+    """The opening (when still ahead) and the last day of each enrolment period not over,
+    for a resident whose household has children in this commune."""
+    if not commune.has_service("school"):
+        return
+    household = household_of(user, commune)
+    if household is None or not household.children.exists():
+        return
+    url = reverse("ecommune_requests:wizard", kwargs={"slug": "school"})
+    for period in EnrolmentPeriod.objects.filter(closes_on__gte=today).order_by("opens_on"):
+        year = f"{period.school_year}-{period.school_year + 1}"
+        if period.opens_on >= today:
+            yield AgendaItem(
+                uid=f"school-enrolment-opens-{period.pk}@{commune.pk}.agenda.ecommune",
+                title=_("School enrolments for %(year)s open") % {"year": year},
+                day=period.opens_on,
+                kind=_("School"),
+                url=url,
+            )
+        yield AgendaItem(
+            uid=f"school-enrolment-closes-{period.pk}@{commune.pk}.agenda.ecommune",
+            title=_("Last day of school enrolments for %(year)s") % {"year": year},
+            day=period.closes_on,
+            kind=_("School"),
+            url=url,
+        )
+
+
+ENROLMENT_SOURCE = AgendaSource(name="school_enrolment", items=enrolment_items, order=35)

@@ -15,6 +15,8 @@ class SchoolConfig(AppConfig):
 
         sections.register(FAMILY_SECTION)
         from ecommune.accounts.agenda import sources as agenda_sources
+        from ecommune.services.school.agenda import ENROLMENT_SOURCE
         from ecommune.services.school.agenda import SOURCE as AGENDA_SOURCE
 
         agenda_sources.register(AGENDA_SOURCE)
+        agenda_sources.register(ENROLMENT_SOURCE)

@@ -238,6 +238,39 @@ class Activity(CommuneOwned):
         }
 
 
+class EnrolmentPeriod(CommuneOwned):
+    """When the town hall takes school enrolments for a school year. Families read its
+    opening and its last day in « Mon agenda » (``ecommune.services.school.agenda``); the
+    wizard stays open outside it, for families who move in during the year."""
+
+    school_year = models.PositiveSmallIntegerField(
+        _("school year"), help_text=_("The year it starts: 2027 for 2027-2028.")
+    )
+    opens_on = models.DateField(_("first day of enrolments"))
+    closes_on = models.DateField(_("last day of enrolments"))
+
+    class Meta:
+        verbose_name = _("school enrolment period")
+        verbose_name_plural = _("school enrolment periods")
+        ordering = ["-school_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "school_year"], name="ecommune_one_enrolment_period_a_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="ecommune_enrolment_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school_year}-{self.school_year + 1}"
+
+    def clean(self):
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": _("The last day comes before the first day.")})
+
+
 class SchoolHoliday(CommuneOwned):
     """A period without school (the academic zone's holidays, a bridge day): the canteen and
     after-school care are not held, so the billing run bills none of its days."""

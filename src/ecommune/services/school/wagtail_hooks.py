@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from ecommune.accounts.backoffice import CommuneModelViewSet
 from ecommune.services.school import admin_views, billing_admin
 from ecommune.services.school.admin_forms import ActivityAdminForm
-from ecommune.services.school.models import Activity, PriceBand, SchoolHoliday
+from ecommune.services.school.models import Activity, EnrolmentPeriod, PriceBand, SchoolHoliday
 
 
 @hooks.register("register_admin_urls")
@@ -126,6 +126,23 @@ class SchoolHolidayViewSet(CommuneModelViewSet):
     add_to_admin_menu = False
     form_fields = ["name", "starts_on", "ends_on"]
     list_display = ["name", "starts_on", "ends_on"]
+
+
+class EnrolmentPeriodViewSet(CommuneModelViewSet):
+    access = admin_views.SCHOOL_AGENTS
+    model_permissions = True
+    model = EnrolmentPeriod
+    icon = "calendar"
+    menu_label = _("School enrolment periods")
+    menu_order = 174
+    add_to_admin_menu = True
+    form_fields = ["school_year", "opens_on", "closes_on"]
+    list_display = ["__str__", "opens_on", "closes_on"]
+
+
+@hooks.register("register_admin_viewset")
+def register_enrolment_periods():
+    return EnrolmentPeriodViewSet("ecommune_school_enrolment_periods")
 
 
 class CanteenGroup(ModelViewSetGroup):
