@@ -4,6 +4,7 @@ nothing is wider than the phone; a document in use cannot be deleted, another on
 header's « Se déconnecter » signs out; a form left half-way is offered there and resumes at
 its step."""
 
+import datetime
 import re
 
 import pytest
@@ -113,6 +114,27 @@ def test_my_space_and_my_documents_on_an_english_phone(
     check(page, f"{theme}-space-draft", sources)
     page.get_by_role("button", name=re.compile(r"^Reprendre")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(left_at)
+    page.goto(url + "/compte/espace/")
+
+    # « Mon agenda », and an identity card's expiry declared from it.
+    page.get_by_role("main").get_by_role("link", name="Mon agenda").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon agenda")
+    check(page, f"{theme}-agenda", sources)
+    page.get_by_role(
+        "link", name="Indiquer la date d’expiration de ma carte d’identité ou de mon passeport"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes pièces d’identité")
+    page.get_by_role("button", name="Ajouter à mon agenda").click()
+    expect(page.locator(".ec-error-summary")).to_be_visible()
+    check(page, f"{theme}-identity-errors", sources)
+    expires = datetime.date.today() + datetime.timedelta(days=200)
+    page.get_by_label("Carte nationale d’identité").check()
+    page.get_by_label("Date d’expiration").fill(expires.isoformat())
+    page.get_by_role("button", name="Ajouter à mon agenda").click()
+    expect(page.get_by_text("La date est dans votre agenda.")).to_be_visible()
+    check(page, f"{theme}-identity", sources)
+    page.get_by_role("link", name="Retour à mon agenda").click()
+    expect(page.locator(f'time[datetime="{expires.isoformat()}"]')).to_have_count(1)
     page.goto(url + "/compte/espace/")
     main = page.get_by_role("main")
 

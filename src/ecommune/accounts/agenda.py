@@ -55,11 +55,15 @@ class AgendaItem:
 
 @dataclass(frozen=True)
 class AgendaSource:
-    """Dates an app knows: ``items(user, commune, today)`` gives the resident's."""
+    """Dates an app knows: ``items(user, commune, today)`` gives the resident's. A source
+    whose dates the resident gives themselves names the page where they do it
+    (``manage_url_name``, linked from « Mon agenda » with ``manage_label``)."""
 
     name: str
     items: Callable[..., Iterable[AgendaItem]]
     order: int = 100
+    manage_label: str = ""
+    manage_url_name: str = ""
 
 
 sources: Registry[AgendaSource] = Registry(

@@ -301,6 +301,11 @@ def agenda(request):
             "feed_url": feed_url,
             "reminders": agenda_dates.wants_reminders(request.user),
             "reminder_days": agenda_dates.REMINDER_DAYS,
+            "manage_links": [
+                (source.manage_label, reverse(source.manage_url_name))
+                for source in agenda_dates.sources
+                if source.manage_url_name
+            ],
         },
     )
 

@@ -17,6 +17,9 @@ class AppointmentsConfig(AppConfig):
         from ecommune.appointments.agenda import SOURCE as AGENDA_SOURCE
 
         agenda_sources.register(AGENDA_SOURCE)
+        from ecommune.appointments.identity_documents import SOURCE as IDENTITY_SOURCE
+
+        agenda_sources.register(IDENTITY_SOURCE)
         from django.db.models.signals import post_delete, post_save
 
         # events and retention register the events and the register's entry.

@@ -471,3 +471,37 @@ class QueueTicket(CommuneOwned):
 
     def __str__(self):
         return f"{self.counter} n° {self.number}"
+
+
+class IdentityDocumentKind(models.TextChoices):
+    IDENTITY_CARD = "identity_card", _("National identity card")
+    PASSPORT = "passport", _("Passport")
+
+
+class DeclaredIdentityDocument(CommuneOwned):
+    """The expiry date of an identity card or a passport a resident chose to declare, so that
+    « Mon agenda » tells them when to book its renewal (``appointments.identity_documents``).
+    Erased a month after the expiry by the daily ``forget-appointments`` job."""
+
+    user = models.ForeignKey(
+        "ecommune_accounts.User",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("resident"),
+    )
+    kind = models.CharField(_("document"), max_length=20, choices=IdentityDocumentKind.choices)
+    expires_on = models.DateField(_("expires on"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("declared identity document")
+        verbose_name_plural = _("declared identity documents")
+        ordering = ["expires_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "user", "kind"], name="ecommune_one_declared_document_a_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.expires_on:%d/%m/%Y}"

@@ -33,13 +33,15 @@ REGISTER_ENTRY = register_entries.register(
             legal_basis=PUBLIC_TASK,
             data=_(
                 "Name, email, mobile phone, the motive and time of the appointment; for an "
-                "identity card or a passport, the ANTS pre-application number."
+                "identity card or a passport, the ANTS pre-application number; the expiry "
+                "date of an identity document a resident chose to give for « Mon agenda »."
             ),
             retention=lazy(
                 lambda: (
                     _(
                         "The name, email and phone are erased %(days)s days after the "
-                        "appointment; a queue ticket's phone at the end of its day."
+                        "appointment; a queue ticket's phone at the end of its day; a declared "
+                        "expiry date a month after it."
                     )
                     % {"days": retention_days()}
                 ),

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from ecommune.appointments.identity_documents import forget_expired_declarations
 from ecommune.appointments.retention import forget_past_appointments, retention_days
 
 
@@ -17,3 +18,5 @@ class Command(BaseCommand):
             f"{bookings} appointment(s) older than {retention_days()} days made anonymous; "
             f"{tickets} queue ticket phone(s) erased."
         )
+        declarations = forget_expired_declarations()
+        self.stdout.write(f"{declarations} identity document expiry date(s) erased.")
