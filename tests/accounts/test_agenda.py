@@ -316,3 +316,38 @@ def test_a_family_reads_the_school_enrolment_period_and_others_do_not(
     # A resident without children in the commune has no enrolment dates.
     client.force_login(neighbour)
     assert "2027-2028" not in client.get(AGENDA).content.decode()
+
+
+def test_a_resident_with_a_mobile_may_get_the_reminders_by_sms_too(
+    client, commune, resident, django_capture_on_commit_callbacks
+):
+    from ecommune.notifications.agenda_reminders import send_due_reminders
+    from ecommune.notifications.models import OutboxMessage
+
+    give(commune, resident, "Léo")
+    client.force_login(resident)
+    page = client.get(AGENDA).content.decode()
+    assert 'value="on_sms"' not in page  # no mobile in the account yet
+    assert reverse("ecommune_accounts:profile") in page
+    resident.phone = "+33612345678"
+    resident.save()
+    assert "06 12 34 56 78" in client.get(AGENDA).content.decode()
+    page = client.post(
+        reverse("ecommune_accounts:agenda_reminders"), {"reminders": "on_sms"}, follow=True
+    ).content.decode()
+    assert fr("You will get an email and an SMS before each date.") in page
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_reminders(datetime.date(2027, 3, 7))
+    sent = OutboxMessage.objects.filter(event="agenda.reminder")
+    assert sorted(sent.values_list("channel", flat=True)) == ["email", "sms"]
+    sms = sent.get(channel="sms")
+    assert sms.recipient.endswith("612345678")
+    assert "mercredi 10 mars 2027" in sms.body and "9 h 30" in sms.body
+    assert len(sms.body) <= 320
+    # Email only again: the next reminder has no SMS.
+    client.post(reverse("ecommune_accounts:agenda_reminders"), {"reminders": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_reminders(datetime.date(2027, 3, 28))
+    assert not OutboxMessage.objects.filter(event="agenda.reminder", channel="sms").exclude(
+        pk=sms.pk
+    )

@@ -168,20 +168,29 @@ def feed_for_key(key: str):
     return AgendaFeed.objects.select_related("user").filter(key_hash=_hash(key)).first()
 
 
-# Reminders by email (sent by ``ecommune.notifications.agenda_reminders``).
+# Reminders by email, and by SMS when asked (sent by
+# ``ecommune.notifications.agenda_reminders``).
+
+
+def reminders_of(user):
+    """The ``AgendaReminders`` row of ``user`` in the current commune, or None."""
+    from ecommune.accounts.models import AgendaReminders
+
+    return AgendaReminders.objects.filter(user=user).first()
 
 
 def wants_reminders(user) -> bool:
-    from ecommune.accounts.models import AgendaReminders
-
-    return AgendaReminders.objects.filter(user=user).exists()
+    return reminders_of(user) is not None
 
 
-def set_reminders(user, wanted: bool) -> None:
-    """Ask for (or stop) the reminders of ``user`` in the current commune."""
+def set_reminders(user, wanted: bool, by_sms: bool = False) -> None:
+    """Ask for (or stop) the reminders of ``user`` in the current commune; ``by_sms`` adds
+    an SMS to their mobile (only with a mobile in their account)."""
     from ecommune.accounts.models import AgendaReminders
 
     if wanted:
-        AgendaReminders.objects.get_or_create(user=user)
+        AgendaReminders.objects.update_or_create(
+            user=user, defaults={"by_sms": bool(by_sms and user.phone)}
+        )
     else:
         AgendaReminders.objects.filter(user=user).delete()

@@ -259,8 +259,9 @@ class AgendaFeed(CommuneOwned):
 
 
 class AgendaReminders(CommuneOwned):
-    """A resident asked for an email a few days before each date of « Mon agenda » in one
-    commune (``ecommune.notifications.agenda_reminders`` sends them); no row, no email."""
+    """A resident asked for an email (and, with ``by_sms``, an SMS to their mobile) a few
+    days before each date of « Mon agenda » in one commune
+    (``ecommune.notifications.agenda_reminders`` sends them); no row, no reminder."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -268,6 +269,7 @@ class AgendaReminders(CommuneOwned):
         related_name="+",
         verbose_name=_("resident"),
     )
+    by_sms = models.BooleanField(_("by SMS too"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -299,7 +299,8 @@ def agenda(request):
         {
             "items": agenda_dates.items_for(request.user, commune),
             "feed_url": feed_url,
-            "reminders": agenda_dates.wants_reminders(request.user),
+            "reminders": agenda_dates.reminders_of(request.user),
+            "profile_url": reverse("ecommune_accounts:profile"),
             "reminder_days": agenda_dates.REMINDER_DAYS,
             "manage_links": [
                 (source.manage_label, reverse(source.manage_url_name))
@@ -333,16 +334,19 @@ def agenda_link(request):
 @login_required
 @require_POST
 def agenda_reminders(request):
-    """Ask for, or stop, an email a few days before each date of the agenda."""
+    """Ask for, or stop, an email (and an SMS, with ``on_sms``) a few days before each date
+    of the agenda."""
     require_commune(request)
-    wanted = request.POST.get("reminders") == "on"
-    agenda_dates.set_reminders(request.user, wanted)
-    messages.success(
-        request,
-        _("You will get an email before each date.")
-        if wanted
-        else _("You will no longer get an email before each date."),
-    )
+    choice = request.POST.get("reminders")
+    wanted, by_sms = choice in ("on", "on_sms"), choice == "on_sms"
+    agenda_dates.set_reminders(request.user, wanted, by_sms=by_sms)
+    if not wanted:
+        text = _("You will no longer get a reminder before each date.")
+    elif by_sms and request.user.phone:
+        text = _("You will get an email and an SMS before each date.")
+    else:
+        text = _("You will get an email before each date.")
+    messages.success(request, text)
     return redirect("ecommune_accounts:agenda")
 
 

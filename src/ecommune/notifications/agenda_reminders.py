@@ -1,5 +1,6 @@
 """Reminders of « Mon agenda » (``ecommune.accounts.agenda``): an email a few days before
-each date, to the residents who asked for them (``AgendaReminders``), commune by commune.
+each date, and an SMS to those who asked for it too (``AgendaReminders.by_sms``), to the
+residents who asked for them, commune by commune.
 
 Run daily by the periodic job ``agenda-reminders``. Each email's idempotency key names the
 resident, the date's UID and its day: running the job twice in a day queues nothing more,
@@ -25,7 +26,7 @@ events.register(
     Event(
         EVENT,
         _("Reminder of a date of « Mon agenda »"),
-        ("email",),
+        ("email", "sms"),
         {
             "resident_name": _("the resident's first and last name"),
             "title": _("what the date is"),
@@ -59,6 +60,7 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
                     EVENT,
                     commune=commune,
                     email=user.email,
+                    phone=user.phone if reminders.by_sms else "",
                     context={
                         "resident_name": f"{user.first_name} {user.last_name}".strip(),
                         "title": item.title,

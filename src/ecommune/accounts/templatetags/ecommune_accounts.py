@@ -18,3 +18,11 @@ def minutes(delta) -> int:
     if not delta:
         return 0
     return max(1, int(delta.total_seconds() // 60))
+
+
+@register.filter
+def phone_fr(value) -> str:
+    """A phone number as the French write it: « 06 12 34 56 78 »."""
+    from ecommune.core.phones import format_french_phone
+
+    return format_french_phone(value or "")
