@@ -6,7 +6,6 @@ sees it; the daily job erases it a month after the expiry."""
 import datetime
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -14,18 +13,12 @@ from ecommune.appointments.models import DeclaredIdentityDocument
 from ecommune.testing.factories import UserFactory
 from tests.accounts.conftest import fr
 
+# The agenda's page and its Monday 1 March 2027.
+from tests.accounts.test_agenda import AGENDA, _monday_morning  # noqa: F401
+
 pytestmark = pytest.mark.django_db
 
 PAGE = reverse("ecommune_appointments:identity_documents")
-AGENDA = reverse("ecommune_accounts:agenda")
-#: Monday 1 March 2027, 10:00 in Paris.
-NOW = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
