@@ -69,7 +69,8 @@ vnu:
 
 ## make test: quality gates, then the whole suite on SQLite (Django 5.2 LTS), the browser tests
 ## included; then, without the browser tests (run once, on SQLite), on PostgreSQL, and on
-## PostgreSQL with the newest Django the kit supports (6.x, Python >= 3.12) when one is found.
+## PostgreSQL with the newest Django the kit supports (6.x, Python >= 3.12) when one is found,
+## without the exhaustive walks (marker `walk`: hostile URLs, cross-commune back office, CSV).
 test: $(VENV)/.installed-dev system-packages lint test-sqlite test-postgres test-django6
 
 lint: $(VENV)/.installed-dev system-packages
@@ -100,7 +101,7 @@ test-django6: system-packages oidc-provider vnu
 	else \
 		$(MAKE) --no-print-directory $(VENV_NEW)/.installed-dev && \
 		echo "== test suite on PostgreSQL with $$($(VENV_NEW)/bin/python -m django --version | sed 's/^/Django /') ==" && \
-		DATABASE_URL=$(PG_URL)_django6 $(VENV_NEW)/bin/python -m pytest $(PYTEST_WORKERS) $(PYTEST_DURATIONS) -m "not browser" $(PYTEST_ARGS); \
+		DATABASE_URL=$(PG_URL)_django6 $(VENV_NEW)/bin/python -m pytest $(PYTEST_WORKERS) $(PYTEST_DURATIONS) -m "not browser and not walk" $(PYTEST_ARGS); \
 	fi
 
 ## make bench: the benchmark scripts print their figures.

@@ -233,6 +233,7 @@ def _agent_with_every_right(commune):
     return agent
 
 
+@pytest.mark.walk
 def test_an_agent_never_reaches_another_communes_rows(client, two_communes):
     commune, other, mine, theirs = two_communes
     agent = _agent_with_every_right(commune)

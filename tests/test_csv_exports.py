@@ -28,7 +28,7 @@ from ecommune.core import csv_export, tenancy
 from ecommune.testing.factories import AgentFactory, SchoolFactory, UserFactory
 from ecommune.testing.otp import login_agent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.walk]
 
 HOST = "commune-a.test"
 PAYLOADS = ['=HYPERLINK("http://x")', "+1", "-1+1", "@SUM(1)", "\t=1", "\r=1"]

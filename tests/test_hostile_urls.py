@@ -27,7 +27,7 @@ from tests.hostile import (
 )
 from tests.portal_pages import PORTAL_PAGES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.walk]
 
 #: Values for the groups of Wagtail's regular-expression patterns, which have no converter.
 REGEX_VALUES = {
