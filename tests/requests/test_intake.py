@@ -288,3 +288,14 @@ def test_every_registered_services_steps_open_in_the_back_office(client, contact
             assert page.status_code in (200, 302), (service.slug, step, page.status_code)
             opened += page.status_code == 200
     assert opened >= 2 + sum(len(service.steps) for service in registry) // 2
+
+
+def test_an_intake_left_half_way_is_no_draft_of_the_agent(agent_client, contact_communes):
+    """An agent's intake is the resident's request, not the agent's: nothing of it waits in
+    the agent's « Mon espace » (``ServiceWizard.keeps_drafts``)."""
+    from ecommune.requests.models import Draft
+
+    agent_client.get(f"{START}contact/")
+    answer = post_step(agent_client, "contact", "applicant", {**RESIDENT, "channel": "phone"})
+    assert answer.status_code == 302
+    assert not Draft.unscoped.exists()

@@ -96,6 +96,7 @@ class PreviewWizard(ServiceWizard):
     """The wizard as a resident sees it, from the draft; sending it files nothing."""
 
     procedure = None
+    keeps_drafts = False
 
     def get_prefix(self, request, *args, **kwargs):
         return f"ecommune_preview_{self.procedure.pk}"

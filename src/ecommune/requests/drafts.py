@@ -47,7 +47,7 @@ def keep(wizard) -> None:
     """Save the wizard's storage as the resident's draft of this service (after each step
     sent). Anonymous visitors keep their session only."""
     user = wizard.request.user
-    if not user.is_authenticated or wizard.filed is not None:
+    if not wizard.keeps_drafts or not user.is_authenticated or wizard.filed is not None:
         return
     data = wizard.storage.data
     if not data.get(wizard.storage.step_data_key):
@@ -66,7 +66,7 @@ def keep(wizard) -> None:
 def forget(wizard) -> None:
     """The request is filed: its draft goes (its files went with the filing)."""
     user = wizard.request.user
-    if user.is_authenticated:
+    if wizard.keeps_drafts and user.is_authenticated:
         Draft.objects.filter(owner=user, service=wizard.service.slug).delete()
 
 

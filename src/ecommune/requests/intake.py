@@ -81,6 +81,7 @@ class IntakeWizard(BackOfficeMixin, WagtailAdminTemplateMixin, ServiceWizard):
     """The service's steps, filed by an agent for a resident."""
 
     access = AGENTS
+    keeps_drafts = False
     template_name = "ecommune_requests/admin/intake_wizard.html"
     header_icon = "plus"
 

@@ -115,6 +115,9 @@ class ServiceWizard(NamedUrlSessionWizardView):
     file_storage = wizard_files.storage
     service = None
     filed = None
+    #: A signed-in resident's wizard is saved as a draft at each step (``drafts``); an
+    #: agent's intake or preview is not theirs to resume.
+    keeps_drafts = True
 
     def get_prefix(self, request, *args, **kwargs):
         return wizard_prefix(self.service.slug)
