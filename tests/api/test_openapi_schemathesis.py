@@ -21,6 +21,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
+from ecommune.testing.factories import AgentFactory
+from ecommune.testing.pytest_plugin import private_storage  # noqa: F401  (a fixture)
+from tests.api.agent_fixtures import file_request, make_token
 from tests.api.conftest import HOST_A
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +46,11 @@ def in_process_requests():
     signals.request_finished.connect(close_old_connections)
 
 
-def explore(operation, mode, sent: dict, statuses: dict) -> None:
+def sent_to_agents(sent: dict) -> int:
+    return sum(count for (label, _mode), count in sent.items() if "/agent/" in label)
+
+
+def explore(operation, mode, sent: dict, statuses: dict, headers: dict) -> None:
     """``MAX_EXAMPLES`` generated requests to ``operation``, each answer checked."""
 
     @given(case=operation.as_strategy(generation_mode=mode))
@@ -57,7 +64,10 @@ def explore(operation, mode, sent: dict, statuses: dict) -> None:
     def run(case):
         key = (operation.label, mode.value)
         sent[key] = sent.get(key, 0) + 1
-        response = case.call_and_validate()
+        # The commune's host name, and the token as explicit credentials (so that
+        # schemathesis also checks that a request without it, or with a wrong one, is
+        # refused).
+        response = case.call_and_validate(base_url=f"http://{HOST_A}", headers=headers)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
     try:
@@ -69,21 +79,32 @@ def explore(operation, mode, sent: dict, statuses: dict) -> None:
 
 
 def test_the_public_api_answers_as_its_openapi_schema_says(
-    api_communes, settings, in_process_requests
+    api_communes,
+    settings,
+    in_process_requests,
+    private_storage,  # noqa: F811
 ):
     settings.ECOMMUNE_API_LIVE_CACHE_SECONDS = 0
+    # The agents' API too, with a token of the commune (the public endpoints ignore it).
+    commune = api_communes[0]
+    agent = AgentFactory(commune=commune, services=["contact"])
+    file_request(commune)
+    _token, key = make_token(commune, agent.user)
+    headers = {"Authorization": f"Bearer {key}"}
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     schema.config.update(base_url=f"http://{HOST_A}")
     sent: dict[tuple[str, str], int] = {}
     statuses: dict[int, int] = {}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 13
+    assert len(operations) >= 18
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            explore(operation, mode, sent, statuses)
+            explore(operation, mode, sent, statuses, headers)
     total = sum(sent.values())
     print(
         f"\nschemathesis: {total} requests on {len(operations)} operations, "
         f"answers by status {dict(sorted(statuses.items()))}"
     )
     assert 500 not in statuses
+    # The agents' endpoints were reached with the token, not only refused.
+    assert statuses.get(401, 0) < sent_to_agents(sent)

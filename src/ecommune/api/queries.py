@@ -18,6 +18,11 @@ def read(form_class, request):
     """The form of ``request``'s query string, valid (``cleaned_data``), or a 400 naming the
     bad parameters."""
     form = form_class(request.query_params)
+    form.is_valid()
+    for name, field in form.fields.items():
+        # « ?limit= » names a number and gives none: refused, not read as absent.
+        if not isinstance(field, forms.CharField) and request.query_params.get(name) == "":
+            form.add_error(name, _("Give a value, or leave the parameter out."))
     if not form.is_valid():
         raise ValidationError(
             {name: [str(message) for message in messages] for name, messages in form.errors.items()}
@@ -44,3 +49,16 @@ class SlotsQuery(forms.Form):
         first = self.cleaned_data.get("start") or today
         last = self.cleaned_data.get("end") or first + datetime.timedelta(days=13)
         return first, min(last, first + datetime.timedelta(days=MAX_SLOT_DAYS - 1))
+
+
+class RequestsQuery(forms.Form):
+    """The filters of the agents' list of requests (``/api/v1/agent/requests/``)."""
+
+    status = forms.CharField(label=_("status"), required=False, max_length=40)
+    service = forms.CharField(label=_("service"), required=False, max_length=60)
+    submitted_after = DateField(label=_("submitted on or after"), required=False)
+    submitted_before = DateField(label=_("submitted on or before"), required=False)
+    page = forms.IntegerField(label=_("page"), required=False, min_value=1, max_value=100_000)
+    page_size = forms.IntegerField(
+        label=_("requests per page"), required=False, min_value=1, max_value=100
+    )

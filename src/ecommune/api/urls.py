@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from ecommune.api import opendata, schema, views
+from ecommune.api import agent_views, opendata, schema, views
 
 app_name = "ecommune_api"
 
@@ -31,6 +31,27 @@ v1_patterns = [
         "open-data/satisfaction.schema.json",
         opendata.SatisfactionSchemaView.as_view(),
         name="satisfaction_schema",
+    ),
+    path("agent/requests/", agent_views.RequestListView.as_view(), name="agent_requests"),
+    path(
+        "agent/requests/<str:reference>/",
+        agent_views.RequestDetailView.as_view(),
+        name="agent_request",
+    ),
+    path(
+        "agent/requests/<str:reference>/status/",
+        agent_views.StatusView.as_view(),
+        name="agent_request_status",
+    ),
+    path(
+        "agent/requests/<str:reference>/messages/",
+        agent_views.MessageView.as_view(),
+        name="agent_request_message",
+    ),
+    path(
+        "agent/requests/<str:reference>/missing-piece/",
+        agent_views.MissingPieceView.as_view(),
+        name="agent_request_missing_piece",
     ),
 ]
 

@@ -623,8 +623,9 @@ SPECTACULAR_SETTINGS = {
         "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
     },
 }
-# CORS: any site may read the public API (GET only, no cookies); nothing else is shared.
-CORS_URLS_REGEX = r"^/api/v1/.*$"
+# CORS: any site may read the public API (GET only, no cookies); nothing else is shared
+# (the agents' API, /api/v1/agent/, is for programs on servers: no CORS header).
+CORS_URLS_REGEX = r"^/api/v1/(?!agent/).*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
