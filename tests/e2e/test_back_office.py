@@ -43,6 +43,11 @@ ADMINISTRATOR_PAGES = {
     "notification-templates": "/admin/ecommune_notification_templates/",
     "outbox": "/admin/ecommune_outbox/",
     "audit": "/admin/ecommune_audit/",
+    "agents": "/admin/agents/",
+    "api-tokens": "/admin/jetons-api/",
+    "api-token-new": "/admin/jetons-api/nouveau/",
+    "enrolment-periods": "/admin/ecommune_school_enrolment_periods/",
+    "enrolment-period-new": "/admin/ecommune_school_enrolment_periods/new/",
 }
 
 
@@ -76,6 +81,9 @@ def problems_of(page, base, pages) -> list[str]:
             problems.append(f"{path}: {response.status}, at {page.url}")
             continue
         page.screenshot(path=str(SCREENSHOTS / f"admin-{name}-1280.png"), full_page=True)
+        headings = page.locator("h1").all_inner_texts()
+        if len(headings) != 1 or headings[0].strip() in ("", "Accueil"):
+            problems.append(f"{path}: its heading is {headings}, not the page's title")
         violations = axe_violations(page)
         if violations:
             problems.append(f"{path}: {describe(violations)}")

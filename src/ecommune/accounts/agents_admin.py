@@ -95,6 +95,9 @@ class InviteAgentForm(forms.Form):
 class _AgentsPage(BackOfficeMixin, WagtailAdminTemplateMixin):
     header_icon = "group"
     url_namespace = None
+    # No breadcrumbs: the header is then the page's title, as a heading (Wagtail shows a
+    # lone « Accueil » otherwise).
+    breadcrumbs_items = []
 
     def commune(self):
         return get_current_commune()

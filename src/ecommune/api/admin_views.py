@@ -70,6 +70,9 @@ class ApiTokenForm(forms.Form):
 class _TokensPage(BackOfficeMixin, WagtailAdminTemplateMixin):
     header_icon = "key"
     url_namespace = None
+    # No breadcrumbs: the header is then the page's title, as a heading (Wagtail shows a
+    # lone « Accueil » otherwise).
+    breadcrumbs_items = []
 
     def commune(self):
         return get_current_commune()
