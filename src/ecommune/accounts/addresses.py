@@ -9,9 +9,10 @@ new commune, as a change in « Mes coordonnées » does)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from ecommune.core.redirects import safe_next
 
 ADDRESS_OFFER_KEY = "ecommune_address_offer"
 
@@ -22,11 +23,9 @@ def address_update(request):
     from ecommune.accounts.forms import ProfileForm
 
     offered = request.session.pop(ADDRESS_OFFER_KEY, None)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = ""
+    back = safe_next(request, "ecommune_accounts:space")
     if request.POST.get("keep") != "yes" or not isinstance(offered, dict):
-        return redirect(back or "ecommune_accounts:space")
+        return redirect(back)
     user = request.user
     data = {name: getattr(user, name) for name in ProfileForm._meta.fields}
     data.update(
@@ -42,4 +41,4 @@ def address_update(request):
         messages.warning(
             request, _("This address could not be kept: change it in « Mes coordonnées ».")
         )
-    return redirect(back or "ecommune_accounts:space")
+    return redirect(back)
