@@ -22,6 +22,7 @@ from ecommune.core.models import PeriodicJobRun
 from ecommune.servicepublic.importer import SAMPLE_DIR
 
 KIT_COMMANDS = {
+    "ecommune_send_webhooks",
     "ecommune_send_outbox",
     "ecommune_purge_documents",
     "ecommune_forget_appointments",

@@ -46,6 +46,8 @@ ADMINISTRATOR_PAGES = {
     "agents": "/admin/agents/",
     "api-tokens": "/admin/jetons-api/",
     "api-token-new": "/admin/jetons-api/nouveau/",
+    "webhooks": "/admin/webhooks/",
+    "webhook-new": "/admin/webhooks/nouveau/",
     "enrolment-periods": "/admin/ecommune_school_enrolment_periods/",
     "enrolment-period-new": "/admin/ecommune_school_enrolment_periods/new/",
 }

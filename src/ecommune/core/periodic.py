@@ -55,6 +55,13 @@ KIT_JOBS = (
         "Send the emails and SMS whose attempt is due (and retry the refused ones).",
     ),
     PeriodicJob(
+        "webhooks",
+        "ecommune_send_webhooks",
+        "* * * * *",
+        datetime.timedelta(minutes=15),
+        "Send the webhook deliveries whose attempt is due (retry the endpoints that failed).",
+    ),
+    PeriodicJob(
         "purge-documents",
         "ecommune_purge_documents",
         "15 3 * * *",
