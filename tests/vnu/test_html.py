@@ -147,6 +147,8 @@ PUBLIC_PAGES = [
 ]
 RESIDENT_PAGES = [
     "/compte/espace/",
+    "/compte/agenda/",
+    "/rendez-vous/mes-pieces-d-identite/",
     "/demarches/mes-documents/",
     "/compte/profil/",
     "/compte/mot-de-passe/changer/",
@@ -177,10 +179,13 @@ def test_the_residents_account_appointment_and_family_pages_are_valid_html(demo,
             assert response.status_code == 200, path
             documents[f"{theme}{path.replace('/', '-')}"] = html_of(response)
         client.force_login(get_user_model().objects.get(email=RESIDENT_EMAIL))
+        # A form left half-way: « Mon espace » shows its « Formulaires à terminer ».
+        assert post_step(client, "contact", "applicant", APPLICANT, **HOST).status_code == 302
         for path in RESIDENT_PAGES:
             response = client.get(path, **HOST)
             assert response.status_code == 200, path
             documents[f"{theme}{path.replace('/', '-')}"] = html_of(response)
+    assert "Formulaires à terminer" in documents["dsfr-compte-espace-"]
     errors = vnu_errors(documents, tmp_path)
     assert errors == [], "\n".join(errors)
 
