@@ -26,6 +26,8 @@ from ecommune.testing.factories import make_commune
 from tests.hostile import HOSTILE, SOURCE
 
 pytestmark = pytest.mark.django_db
+# Django 6.1 deprecates savepoint() for savepoint_create(); 5.2 has only the first.
+SAVEPOINT = getattr(transaction, "savepoint_create", transaction.savepoint)
 
 #: Options every Django command has, not the kit's.
 DJANGO_OPTIONS = {
@@ -59,7 +61,7 @@ def own_arguments(name: str, app: str) -> list:
 def run(argv: list[str]) -> tuple[object, str]:
     """``manage.py`` with ``argv`` in this process: (exit status or "traceback", stderr)."""
     out, err = io.StringIO(), io.StringIO()
-    savepoint = transaction.savepoint()
+    savepoint = SAVEPOINT()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:

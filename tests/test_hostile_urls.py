@@ -28,6 +28,8 @@ from tests.hostile import (
 from tests.portal_pages import PORTAL_PAGES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.walk]
+# Django 6.1 deprecates savepoint() for savepoint_create(); 5.2 has only the first.
+SAVEPOINT = getattr(transaction, "savepoint_create", transaction.savepoint)
 
 #: Values for the groups of Wagtail's regular-expression patterns, which have no converter.
 REGEX_VALUES = {
@@ -85,7 +87,7 @@ class Recorder:
         # Each request is undone, cookies included: a sign-out link must not sign the
         # role out for the next request, a failed query must not spoil the next one.
         cookies = copy.deepcopy(client.cookies)
-        savepoint = transaction.savepoint()
+        savepoint = SAVEPOINT()
         try:
             response = client.get(url)
         finally:

@@ -48,7 +48,7 @@ def valid_days() -> int:
 
 
 def _password_digest(user) -> str:
-    return salted_hmac(SALT, user.password).hexdigest()[:20]
+    return salted_hmac(SALT, user.password, algorithm="sha256").hexdigest()[:20]
 
 
 def make_invitation_token(user) -> str:
