@@ -285,7 +285,9 @@ def seed_world(tmp_path) -> World:
         )
         motive = Motive.objects.get(slug="etat-civil")
         today = timezone.localdate()
-        slot = free_slots(motive, today, today + datetime.timedelta(weeks=8))[0]
+        # The resident's notice applies: early on a weekday, today's first slots are too near.
+        _first, _last, notice = appointments.booking_window(commune)
+        slot = free_slots(motive, today, today + datetime.timedelta(weeks=8), min_notice=notice)[0]
         booking = appointments.book(
             motive=motive,
             counter_id=slot.counter.pk,

@@ -128,8 +128,12 @@ def test_the_agent_sees_the_appointment_in_the_day_view(live_server, page_at, tm
 
     seed_demo(tmp_path / "credentials.json")
     motive = Motive.unscoped.get(slug="passeport")
+    _first, _last, notice = services.booking_window(motive.commune)
     slot = free_slots(
-        motive, timezone.localdate(), timezone.localdate() + datetime.timedelta(days=14)
+        motive,
+        timezone.localdate(),
+        timezone.localdate() + datetime.timedelta(days=14),
+        min_notice=notice,
     )[0]
     booking = services.book(
         motive=motive,
