@@ -33,6 +33,14 @@ def run(*args, cwd=PACKAGE):
     return subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True, text=True)
 
 
+def msgids(catalogue: str) -> list[str]:
+    """Every message's msgid, a long one wrapped over several lines joined back."""
+    return [
+        "".join(re.findall(r'^"(.*)"$', pieces, re.MULTILINE))
+        for pieces in re.findall(r'^msgid ((?:".*"\n)+)', catalogue + "\n", re.MULTILINE)
+    ]
+
+
 def main() -> int:
     before = PO.read_text(encoding="utf-8") if PO.exists() else ""
     run(
@@ -56,12 +64,12 @@ def main() -> int:
         )
     untranslated = run("msgattrib", "--untranslated", "--no-obsolete", str(PO)).stdout
     fuzzy = run("msgattrib", "--only-fuzzy", "--no-obsolete", str(PO)).stdout
-    missing = [m for m in re.findall(r'^msgid "(.*)"$', untranslated, re.MULTILINE) if m]
+    missing = [m for m in msgids(untranslated) if m]
     if missing:
         problems.append(f"{len(missing)} untranslated message(s), such as: {missing[:5]}")
     if fuzzy.strip():
         problems.append(
-            "fuzzy messages: " + ", ".join(re.findall(r'^msgid "(.+)"$', fuzzy, re.MULTILINE)[:5])
+            "fuzzy messages: " + ", ".join([m for m in msgids(fuzzy) if m][:5])
         )
     with tempfile.TemporaryDirectory() as folder:
         compiled = Path(folder) / "django.mo"

@@ -143,3 +143,28 @@ def test_the_update_reads_the_session_never_the_page_and_returns_only_to_this_si
     assert answer["Location"] == reverse("ecommune_accounts:space")
     resident.refresh_from_db()
     assert resident.street_address == "4 rue des Tilleuls"
+
+
+def test_the_family_space_shows_and_changes_the_one_address_of_the_account(resident):
+    """« Ma famille » keeps no address of its own: it shows the account's, its form changes
+    the account's, and a wizard's address kept on the acknowledgment shows there at once."""
+    client = signed_in(resident)
+    family = client.get(reverse("ecommune_families:family")).content.decode()
+    assert "12 bis rue des Lilas, 44000 Commune-A" in family
+    client.post(
+        reverse("ecommune_families:address"),
+        {"street_address": "7 place du Marché", "postal_code": "44000", "city": "Commune-A"},
+    )
+    resident.refresh_from_db()
+    assert resident.street_address == "7 place du Marché"
+    refused = client.post(
+        reverse("ecommune_families:address"),
+        {"street_address": "7 place du Marché", "postal_code": "440", "city": "Commune-A"},
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors["postal_code"]
+    # Another address sent in a request, kept from the acknowledgment, is the family's at once.
+    page = file_civil_status(client, {**DELIVERY, "street_address": "4 rue des Tilleuls"})
+    back = page.request["PATH_INFO"]
+    client.post(reverse("ecommune_accounts:address_update"), {"keep": "yes", "next": back})
+    family = client.get(reverse("ecommune_families:family")).content.decode()
+    assert "4 rue des Tilleuls, 44000 Commune-A" in family and "Lilas" not in family

@@ -51,11 +51,11 @@ def make_family(commune, *, qf=None, qf_valid_until=None, children=1, user=None,
 
 def _make_family(commune, *, qf=None, qf_valid_until=None, children=1, user=None, name="Roy"):
     user = user or UserFactory(last_name=name)
+    if not user.street_address:
+        # The family's address is its guardian's, kept in the account.
+        user.street_address, user.postal_code, user.city = "3 rue des Écoles", "44000", "Nantes"
+        user.save(update_fields=["street_address", "postal_code", "city"])
     household = households.get_or_create_household(user, commune)
-    household.street_number = "3"
-    household.street_name = "rue des Écoles"
-    household.postal_code = "44000"
-    household.city = "Nantes"
     if qf is not None:
         household.quotient_familial = qf
         household.qf_valid_until = qf_valid_until or datetime.date(2027, 8, 31)

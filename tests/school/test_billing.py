@@ -71,7 +71,7 @@ def test_one_invoice_per_household_with_the_qf_band_price(commune, grid):
     assert theirs.number == "F2026-000002"
     assert theirs.total == Decimal("4.20") * NOVEMBER_DAYS
     assert no_qf() in theirs.lines.get().label
-    assert theirs.payer_address == "3 rue des Écoles 44000 Nantes"
+    assert theirs.payer_address == "3 rue des Écoles, 44000 Nantes"
 
 
 def test_running_twice_issues_nothing_more(commune, grid):

@@ -416,18 +416,15 @@ def _resident_space(commune: Commune, user, agent) -> None:
     from ecommune.payments.invoices import LineDraft, issue_invoice
 
     household = get_or_create_household(user, commune)
-    if not household.street_name:
-        household.street_number, household.street_name = "12", "rue des Tilleuls"
-        household.postal_code, household.city = commune.postal_code_list[0], commune.name
-        household.save()
     if not user.street_address:
-        # The same address in her account, which every form asking one starts with (an
-        # update, not a save: the address is not new, no registration is offered).
+        # Her address, kept once in her account: the family's and every form's (an update,
+        # not a save: the address is not new, no registration is offered).
         type(user).objects.filter(pk=user.pk).update(
-            street_address=f"{household.street_number} {household.street_name}",
-            postal_code=household.postal_code,
-            city=household.city,
+            street_address="12 rue des Tilleuls",
+            postal_code=commune.postal_code_list[0],
+            city=commune.name,
         )
+        user.refresh_from_db(fields=["street_address", "postal_code", "city"])
     if not household.children.exists():
         year, month, day = DEMO_CHILD["birth_date"]
         add_child(

@@ -1,11 +1,12 @@
 """The family space's forms; bad input gets a French message next to its field."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecommune.core.dates import DateField
-from ecommune.families.models import Child, Household
+from ecommune.families.models import Child
 from ecommune.requests.forms import DocumentField
 from ecommune.requests.models import Document, DocumentKind
 
@@ -18,26 +19,31 @@ class DateInput(forms.DateInput):
 
 
 class AddressForm(forms.ModelForm):
+    """The family's address is the resident's own, kept once in their account: this form
+    changes it there, as « Mes coordonnées » does."""
+
     class Meta:
-        model = Household
-        fields = ["street_number", "street_name", "postal_code", "city"]
-        help_texts = {"street_number": _("With bis or ter if any, such as 12 bis.")}
+        model = get_user_model()
+        fields = ["street_address", "postal_code", "city"]
+        labels = {
+            "street_address": _("Number and street"),
+            "postal_code": _("Postal code"),
+            "city": _("City"),
+        }
+        help_texts = {
+            "street_address": _("Such as 4 rue des Tilleuls, apartment 12."),
+            "postal_code": _("Five digits, such as 44000."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("street_name", "postal_code", "city"):
+        for name in self.fields:
             self.fields[name].required = True
-        self.fields["street_name"].widget.attrs["autocomplete"] = "address-line1"
+        self.fields["street_address"].widget.attrs["autocomplete"] = "address-line1"
         self.fields["postal_code"].widget.attrs.update(
             autocomplete="postal-code", inputmode="numeric"
         )
         self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
-
-    def clean_postal_code(self):
-        value = self.cleaned_data["postal_code"].strip()
-        if not (len(value) == 5 and value.isdigit()):
-            raise forms.ValidationError(_("A postal code has 5 digits, such as 44000."))
-        return value
 
 
 class ChildForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ecommune.core.addresses import Address
 from ecommune.core.tenancy import CommuneOwned
 
 
@@ -29,13 +30,10 @@ class Level(models.TextChoices):
 
 class Household(CommuneOwned):
     """The family a resident's account holds in a commune: its adults (legal guardians, all
-    with the same rights), its children, its address (for the school map) and its quotient
-    familial, which sets the price band of the canteen and after-school care."""
+    with the same rights), its children and its quotient familial, which sets the price band
+    of the canteen and after-school care. Its address is not stored here: it is its first
+    guardian's, kept once in their account (``home``)."""
 
-    street_number = models.CharField(_("number"), max_length=10, blank=True)
-    street_name = models.CharField(_("street"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
-    city = models.CharField(_("city"), max_length=120, blank=True)
     quotient_familial = models.PositiveIntegerField(
         _("quotient familial"),
         null=True,
@@ -64,13 +62,29 @@ class Household(CommuneOwned):
         names = sorted({child.last_name for child in self.children.all()})
         return " ".join(names) or str(_("Household %(number)s") % {"number": self.pk})
 
+    def home(self, guardians=None) -> Address:
+        """The family's address: the first guardian's who gave one in their account (« Mes
+        coordonnées »), where every form asking an address reads and offers to update it.
+        ``guardians``, in joining order with their accounts, when the caller has read them."""
+        if guardians is None and "guardians" in getattr(self, "_prefetched_objects_cache", {}):
+            guardians = self.guardians.all()
+        elif guardians is None:
+            # The household's own commune, whether a commune is selected or not (a job).
+            guardians = (
+                Guardian.objects.for_commune(self.commune_id)
+                .filter(household=self)
+                .select_related("user")
+            )
+        for guardian in guardians:
+            address = Address.of_account(guardian.user)
+            if address:
+                return address
+        return Address()
+
     @property
     def address(self) -> str:
-        return " ".join(
-            part
-            for part in (self.street_number, self.street_name, self.postal_code, self.city)
-            if part
-        )
+        home = self.home()
+        return str(home) if home else ""
 
     def qf_on(self, day) -> int | None:
         """The quotient familial that counts on ``day``: None (the default price) without a

@@ -49,8 +49,8 @@ def family(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def address(request):
-    household = household_of_request(request)
-    form = AddressForm(request.POST or None, instance=household)
+    household_of_request(request)  # the family space's page: its household exists
+    form = AddressForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your address has been saved."))

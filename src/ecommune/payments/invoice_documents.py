@@ -45,16 +45,13 @@ def _seller(commune, settings) -> dict:
 
 def _buyer(invoice) -> dict:
     buyer = {"name": invoice.payer_name, "country_code": "FR"}
-    household = invoice.household
+    home = invoice.household.home()
     if invoice.payer_address:
-        buyer["addr_l1"] = (
-            " ".join(part for part in (household.street_number, household.street_name) if part)
-            or invoice.payer_address
-        )
-        if household.postal_code:
-            buyer["postcode"] = household.postal_code
-        if household.city:
-            buyer["city"] = household.city
+        buyer["addr_l1"] = home.street or invoice.payer_address
+        if home.postal_code:
+            buyer["postcode"] = home.postal_code
+        if home.city:
+            buyer["city"] = home.city
     if invoice.payer_email:
         buyer["contacts"] = [{"email": invoice.payer_email}]
     return buyer

@@ -57,7 +57,8 @@ def payer_of(household, guardians=None) -> Payer:
     if first is not None:
         name = first.get_full_name() or first.email
         email = first.email
-    return Payer(name=name or str(household), address=household.address, email=email)
+    home = household.home(guardians)
+    return Payer(name=name or str(household), address=str(home) if home else "", email=email)
 
 
 def due_date(commune, issued_on: datetime.date, settings=None) -> datetime.date:

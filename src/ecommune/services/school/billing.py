@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -179,20 +179,12 @@ def _drafts_for(household, enrolments, days, changes_by_enrolment, prices, per_d
     return drafts
 
 
-def _payers(commune, household_ids):
-    """Each household's first legal guardian, in one query."""
-    payers = {}
-    rows = (
-        Guardian.objects.for_commune(commune)
-        .filter(household_id__in=household_ids)
-        .order_by("household_id", "joined_at", "pk")
-        .values_list("household_id", "user__first_name", "user__last_name", "user__email")
-    )
-    for household_id, first_name, last_name, email in rows:
-        if household_id not in payers:
-            name = f"{first_name} {last_name}".strip() or email
-            payers[household_id] = (name, email)
-    return payers
+def _payer(household) -> tuple[str, str] | None:
+    """The household's first legal guardian (its guardians read with their accounts)."""
+    for guardian in household.guardians.all():
+        user = guardian.user
+        return (f"{user.first_name} {user.last_name}".strip() or user.email, user.email)
+    return None
 
 
 def run_billing(
@@ -265,11 +257,19 @@ def run_billing(
         by_household = defaultdict(list)
         for row in enrolments:
             by_household[row[4]].append(row)
-        billed_households = Household.objects.for_commune(commune).filter(
-            pk__in=to_bill.values("child__household_id")
+        # Each household with its guardians and their accounts, in one more query: the
+        # payer's name and the family's address (kept in the first guardian's account).
+        billed_households = (
+            Household.objects.for_commune(commune)
+            .filter(pk__in=to_bill.values("child__household_id"))
+            .prefetch_related(
+                Prefetch(
+                    "guardians",
+                    queryset=Guardian.objects.for_commune(commune).select_related("user"),
+                )
+            )
         )
         households = {household.pk: household for household in billed_households}
-        payers = _payers(commune, billed_households.values("pk"))
 
         # Worked out once: formatting a date or translating costs more than a line.
         labels = (_("default price, no valid quotient familial"), date_format(first, "F Y"))
@@ -287,7 +287,7 @@ def run_billing(
             )
             if not drafts:
                 continue
-            name, email = payers.get(household_id) or (
+            name, email = _payer(household) or (
                 _("Household %(number)s") % {"number": household_id},
                 "",
             )
