@@ -91,11 +91,13 @@ def admin_agent(contact_communes):
     )
 
 
-def make_endpoint(commune, user, url, events=ALL_EVENTS, name="GED"):
+def make_endpoint(commune, user, url, events=ALL_EVENTS, name="GED", procedures=()):
     request = RequestFactory().post("/admin/webhooks/nouveau/")
     request.user = user
     with tenancy.using(commune):
-        return services.create_endpoint(request, commune=commune, name=name, url=url, events=events)
+        return services.create_endpoint(
+            request, commune=commune, name=name, url=url, events=events, services=procedures
+        )
 
 
 def verify(received, secret):
@@ -193,6 +195,50 @@ def test_an_endpoint_gets_only_the_events_it_asked_for(
         )
     assert receiver.received == []
     assert not WebhookDelivery.unscoped.exists()
+
+
+def test_an_endpoint_gets_only_the_procedures_it_asked_for(
+    receiver, admin_agent, contact_communes, django_capture_on_commit_callbacks
+):
+    commune = contact_communes[0]
+    commune.enabled_services = ["contact", "civil_status"]
+    commune.save()
+    civil_only = make_endpoint(commune, admin_agent.user, receiver.url, procedures=["civil_status"])
+    assert civil_only.services == ["civil_status"]
+    with django_capture_on_commit_callbacks(execute=True):
+        file_request(commune)
+    assert receiver.received == [] and not WebhookDelivery.unscoped.exists()
+    civil_only.delete()
+    make_endpoint(commune, admin_agent.user, receiver.url, procedures=["contact", "unknown"])
+    with django_capture_on_commit_callbacks(execute=True):
+        file_request(commune)
+    assert events_received(receiver) == ["request.filed"]
+    # None ticked: every procedure, as before the filter existed.
+    assert services.wants(WebhookEndpoint(events=ALL_EVENTS), "request.filed", "contact")
+
+
+def test_deliveries_over_are_purged_after_their_retention_and_waiting_ones_stay(
+    receiver, fast, admin_agent, contact_communes, settings, django_capture_on_commit_callbacks
+):
+    settings.ECOMMUNE_WEBHOOK_RETENTION_DAYS = 30
+    for commune in contact_communes:
+        make_endpoint(commune, admin_agent.user, receiver.url)
+        receiver.plan = [200, 500]  # the first is delivered, the second waits for a retry
+        with django_capture_on_commit_callbacks(execute=True):
+            file_request(commune)
+            file_request(commune)
+    assert sorted(WebhookDelivery.unscoped.values_list("status", flat=True)) == [
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.PENDING,
+        DeliveryStatus.PENDING,
+    ]
+    assert services.purge_old_deliveries(timezone.now() + datetime.timedelta(days=29)) == 0
+    assert services.purge_old_deliveries(timezone.now() + datetime.timedelta(days=31)) == 2
+    assert list(WebhookDelivery.unscoped.values_list("status", flat=True)) == [
+        DeliveryStatus.PENDING,
+        DeliveryStatus.PENDING,
+    ]
 
 
 def test_a_500_is_retried_with_backoff_then_delivered(
@@ -328,10 +374,16 @@ def test_back_office_creates_an_endpoint_and_shows_its_secret_once(
     login_agent(client, admin_agent.user)
     response = client.post(
         "/admin/webhooks/nouveau/",
-        {"name": "Logiciel courrier", "url": receiver.url, "events": ["request.filed"]},
+        {
+            "name": "Logiciel courrier",
+            "url": receiver.url,
+            "events": ["request.filed"],
+            "services": ["contact"],
+        },
     )
     assert response.status_code == 200
     endpoint = WebhookEndpoint.unscoped.get()
+    assert endpoint.services == ["contact"]
     html = response.content.decode()
     assert endpoint.secret.startswith("whsec_")
     assert endpoint.secret in html
@@ -398,13 +450,20 @@ def test_back_office_edits_turns_off_and_deletes(
     commune = contact_communes[0]
     endpoint = make_endpoint(commune, admin_agent.user, receiver.url)
     login_agent(client, admin_agent.user)
+    edit = client.get(f"/admin/webhooks/{endpoint.pk}/modifier/").content.decode()
+    assert 'value="contact"' in edit and 'name="url"' not in edit
     response = client.post(
         f"/admin/webhooks/{endpoint.pk}/modifier/",
-        {"name": "GED 2", "events": ["request.filed"]},
+        {"name": "GED 2", "events": ["request.filed"], "services": ["contact"]},
     )
     assert response.status_code == 302
     endpoint.refresh_from_db()
-    assert (endpoint.name, endpoint.active) == ("GED 2", False)
+    assert (endpoint.name, endpoint.active, endpoint.services) == ("GED 2", False, ["contact"])
+    refused = client.post(
+        f"/admin/webhooks/{endpoint.pk}/modifier/",
+        {"name": "GED 2", "events": ["request.filed"], "services": ["civil_status"]},
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors["services"]
     with django_capture_on_commit_callbacks(execute=True):
         file_request(commune)
     assert receiver.received == []

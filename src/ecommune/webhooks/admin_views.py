@@ -43,16 +43,30 @@ class EndpointForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one event.")},
     )
+    services = forms.MultipleChoiceField(
+        label=_("Procedures"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only the requests of these procedures. None ticked: every procedure."),
+    )
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].choices = [
+            (service.slug, service.title) for service in commune.services()
+        ]
 
 
-class EndpointChangeForm(forms.Form):
-    name = EndpointForm.base_fields["name"]
-    events = EndpointForm.base_fields["events"]
+class EndpointChangeForm(EndpointForm):
     active = forms.BooleanField(
         label=_("Active"),
         required=False,
         help_text=_("When unticked, nothing is sent to it; the events wait."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["url"]  # another address is another endpoint, with its own secret
 
 
 class _WebhooksPage(BackOfficeMixin, WagtailAdminTemplateMixin):
@@ -66,6 +80,9 @@ class _WebhooksPage(BackOfficeMixin, WagtailAdminTemplateMixin):
 
     def index_url(self):
         return reverse(f"{self.url_namespace}:index")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "commune": self.commune()}
 
 
 class _OneEndpoint(_WebhooksPage):
@@ -96,6 +113,7 @@ class EndpointIndexView(_WebhooksPage, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         labels = dict(Event.choices)
+        titles = {service.slug: str(service.title) for service in self.commune().services()}
         rows = []
         for endpoint in WebhookEndpoint.objects.order_by("name", "pk"):
             last = endpoint.deliveries.order_by("-created_at", "-pk").first()
@@ -104,6 +122,7 @@ class EndpointIndexView(_WebhooksPage, TemplateView):
                     "endpoint": endpoint,
                     "state": _state(endpoint),
                     "events": [str(labels.get(event, event)) for event in endpoint.events],
+                    "services": [titles.get(slug, slug) for slug in endpoint.services],
                     "last": last,
                     "url": reverse(f"{self.url_namespace}:deliveries", args=[endpoint.pk]),
                     "edit_url": reverse(f"{self.url_namespace}:edit", args=[endpoint.pk]),
@@ -129,6 +148,7 @@ class EndpointCreateView(_WebhooksPage, FormView):
             name=form.cleaned_data["name"],
             url=form.cleaned_data["url"],
             events=form.cleaned_data["events"],
+            services=form.cleaned_data["services"],
         )
         # Shown in this answer only: the secret is in no session, no message, no log.
         response = self.response_class(
@@ -150,6 +170,7 @@ class EndpointEditView(_OneEndpoint, FormView):
         return {
             "name": self.endpoint.name,
             "events": self.endpoint.events,
+            "services": self.endpoint.services,
             "active": self.endpoint.active,
         }
 
@@ -157,8 +178,9 @@ class EndpointEditView(_OneEndpoint, FormView):
         endpoint = self.endpoint
         endpoint.name = form.cleaned_data["name"].strip()
         endpoint.events = [e for e in Event.values if e in set(form.cleaned_data["events"])]
+        endpoint.services = services.service_slugs(self.commune(), form.cleaned_data["services"])
         endpoint.active = form.cleaned_data["active"]
-        endpoint.save(update_fields=["name", "events", "active"])
+        endpoint.save(update_fields=["name", "events", "services", "active"])
         messages.success(self.request, gettext("The endpoint is saved."))
         return redirect(self.index_url())
 

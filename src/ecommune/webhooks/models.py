@@ -28,6 +28,8 @@ class WebhookEndpoint(CommuneOwned):
     )
     url = models.URLField(_("address"), max_length=500)
     events = models.JSONField(_("events"), default=list)
+    # The procedures (service slugs) whose requests it wants; empty: every procedure.
+    services = models.JSONField(_("services"), default=list, blank=True)
     secret = models.CharField(max_length=80, editable=False)
     active = models.BooleanField(
         _("active"), default=True, help_text=_("When unticked, nothing is sent to it.")

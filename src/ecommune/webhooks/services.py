@@ -55,6 +55,8 @@ DEFAULT_BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 DEFAULT_TIMEOUT = 10
 DEFAULT_SENDING_TIMEOUT = 5 * 60
 DEFAULT_BATCH_SIZE = 200
+#: Days a delivered or failed delivery stays readable on its endpoint's page.
+DEFAULT_RETENTION_DAYS = 90
 EXCERPT_LENGTH = 300
 ANSWERS_KEPT = 5
 SECRET_START = "whsec_"  # noqa: S105  (the secrets' visible prefix, not a secret)
@@ -95,13 +97,17 @@ def validate_url(url: str) -> None:
 
 
 @transaction.atomic
-def create_endpoint(http_request, *, commune, name: str, url: str, events) -> WebhookEndpoint:
-    """A new endpoint of ``commune``; its secret is on the returned row, to show once."""
+def create_endpoint(
+    http_request, *, commune, name: str, url: str, events, services=()
+) -> WebhookEndpoint:
+    """A new endpoint of ``commune``; its secret is on the returned row, to show once.
+    ``services``: the procedures whose requests it gets, none for every one."""
     validate_url(url)
     endpoint = WebhookEndpoint.objects.for_commune(commune).create(
         name=name.strip(),
         url=url.strip(),
         events=[event for event in Event.values if event in set(events)],
+        services=service_slugs(commune, services),
         secret=SECRET_START + secrets.token_urlsafe(32),
         created_by=http_request.user,
     )
@@ -147,13 +153,27 @@ def payload_for(event: str, request_event, delivery_uid) -> dict:
     }
 
 
+def service_slugs(commune, chosen) -> list[str]:
+    """The commune's procedures among ``chosen``, in the commune's order."""
+    chosen = set(chosen or ())
+    return [service.slug for service in commune.services() if service.slug in chosen]
+
+
+def wants(endpoint: WebhookEndpoint, event: str, service: str) -> bool:
+    """Whether ``endpoint`` takes ``event`` on a request of the procedure ``service``."""
+    return event in (endpoint.events or []) and (
+        not endpoint.services or service in endpoint.services
+    )
+
+
 def queue_request_event(event: str, request_event) -> list[WebhookDelivery]:
-    """One delivery per active endpoint of the request's commune that wants ``event``."""
+    """One delivery per active endpoint of the request's commune that wants ``event`` for
+    the request's procedure."""
     commune_id = request_event.commune_id
     endpoints = WebhookEndpoint.objects.for_commune(commune_id).filter(active=True)
     deliveries = []
     for endpoint in endpoints:
-        if event not in (endpoint.events or []):
+        if not wants(endpoint, event, request_event.request.service):
             continue
         uid = uuid.uuid4()
         deliveries.append(
@@ -393,6 +413,26 @@ def due_deliveries(now=None):
         next_attempt_at__lte=now,
         endpoint__active=True,
     ).order_by("next_attempt_at", "pk")
+
+
+def retention() -> datetime.timedelta:
+    """How long a delivery that is over (delivered or failed) is kept to be read."""
+    days = int(getattr(settings, "ECOMMUNE_WEBHOOK_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    return datetime.timedelta(days=days)
+
+
+def purge_old_deliveries(now=None) -> int:
+    """Delete, in every commune, the deliveries over for longer than ``retention()``; the
+    ones still waiting stay whatever their age. Returns how many went."""
+    limit = (now or timezone.now()) - retention()
+    over = (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
+    deleted = 0
+    for _commune in each_commune():
+        count, _by_model = WebhookDelivery.objects.filter(
+            status__in=over, created_at__lt=limit
+        ).delete()
+        deleted += count
+    return deleted
 
 
 def send_due_deliveries(limit: int | None = None) -> dict[str, int]:
