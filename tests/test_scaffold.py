@@ -135,6 +135,7 @@ def test_generated_site_carries_the_answers(port_lezard):
         ("domain", "https://port-lezard.fr/"),
         ("contact_email", "mairie@"),
         ("commune_name", 'Port-"Lézard"'),
+        ("theme", "dsfr"),  # not on a .gouv.fr domain
     ],
 )
 def test_new_refuses_an_invalid_answer_and_writes_nothing(field, value, tmp_path, capsys):
@@ -144,6 +145,7 @@ def test_new_refuses_an_invalid_answer_and_writes_nothing(field, value, tmp_path
     error = capsys.readouterr().err
     assert f"({field})" in error and value in error
     assert "Réponse invalide" in error
+    assert error.count("\n") == 1  # one line naming what to fix
     assert list(tmp_path.iterdir()) == []
 
 
@@ -161,24 +163,153 @@ def test_new_refuses_to_overwrite_a_site(port_lezard, capsys):
     assert "existe déjà" in capsys.readouterr().err
 
 
-def test_new_asks_again_after_an_invalid_answer(tmp_path, monkeypatch, capsys):
-    rounds = iter([{"insee_code": "20123"}, {"insee_code": "2A004"}])
-    current: dict = {}
-
-    def read_user_variable(var_name, default_value, prompts=None, prefix=""):
-        if var_name == "commune_name":  # the first question opens a new round
-            current.clear()
-            current.update(next(rounds))
-        return current.get(var_name, default_value)
-
-    monkeypatch.setattr(cookiecutter.prompt, "read_user_variable", read_user_variable)
-    monkeypatch.setattr(
-        cookiecutter.prompt, "read_user_choice", lambda name, options, *args: options[0]
+def run_new(output_dir: Path, replies: list[str], *arguments: str):
+    """``ecommune new`` as a person runs it: the command in a subprocess, the replies typed
+    on its standard input, one a line (an empty line takes the default)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src"), "HOME": str(output_dir)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "ecommune.cli", "new", "--output-dir", str(output_dir), *arguments],
+        input="".join(f"{reply}\n" for reply in replies),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    assert new.main(["--output-dir", str(tmp_path), "commune_name=Ajaccio-Test"]) == 0
-    assert "(insee_code)" in capsys.readouterr().err
-    commune = json.loads((tmp_path / "ajaccio-test" / "config" / "commune.json").read_text())
-    assert commune["insee_code"] == "2A004"
+
+
+def test_new_checks_each_answer_when_it_is_typed(tmp_path):
+    result = run_new(
+        tmp_path,
+        [
+            "Saint-Pierre-d'Oléron",
+            "123",  # refused at once: the next reply answers the same question
+            "17385",
+            "1731",
+            "17310",
+            "https://oleron.fr/",
+            "",  # the domain's default, from the commune's name
+            "mairie@",
+            "",  # the contact's default, from the domain
+            "dsfr",  # refused: a commune's domain, not .gouv.fr
+            "1",
+            "1, 9",
+            "scolaire!",
+            "4, contact",
+            "",
+            "",
+        ],
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    refusals = result.stderr.splitlines()
+    fields = [re.search(r"\((\w+)\) :", line).group(1) for line in refusals]
+    assert fields == [
+        "insee_code",
+        "postal_code",
+        "domain",
+        "contact_email",
+        "theme",
+        "services",
+        "services",
+    ], result.stderr
+    assert "« 123 » n'est pas un code INSEE" in refusals[0]
+    assert "réservé aux sites de l'État en .gouv.fr" in refusals[4]
+    assert "« 9 » : pas dans la liste" in refusals[5]
+    # Each refused question is asked again right after its refusal, not after the last one.
+    assert result.stdout.count("Code INSEE de la commune") == 2
+    assert result.stdout.count("Code postal") == 2
+    assert result.stdout.count("Numéro ou nom du thème") == 2
+    # Defaults follow the corrected answers: the domain from the commune's name, the
+    # contact from the domain.
+    assert "[saint-pierre-d-oleron.fr]" in result.stdout
+    assert "[mairie@saint-pierre-d-oleron.fr]" in result.stdout
+    # Services and themes are listed by name.
+    for title in new.KIT_SERVICES.values():
+        assert title in result.stdout
+    assert "2. dsfr" in result.stdout
+    assert "collectstatic --noinput" in result.stdout
+    site = tmp_path / "saint-pierre-d-oleron"
+    commune = json.loads((site / "config" / "commune.json").read_text(encoding="utf-8"))
+    assert commune == {
+        "name": "Saint-Pierre-d'Oléron",
+        "insee_code": "17385",
+        "postal_codes": "17310",
+        "domain": "saint-pierre-d-oleron.fr",
+        "contact_email": "mairie@saint-pierre-d-oleron.fr",
+        "theme": "commune",
+        "enabled_services": ["school", "contact"],
+    }
+
+
+def test_new_offers_the_dsfr_theme_to_a_state_site(tmp_path):
+    result = run_new(
+        tmp_path,
+        ["", "", "", "", "toutes", "", ""],
+        "commune_name=Préfecture-Test",
+        "domain=prefecture-test.gouv.fr",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    # A .gouv.fr domain makes dsfr the default.
+    assert "Numéro ou nom du thème [dsfr]" in result.stdout
+    commune = json.loads(
+        (tmp_path / "prefecture-test" / "config" / "commune.json").read_text(encoding="utf-8")
+    )
+    assert commune["theme"] == "dsfr"
+    assert commune["enabled_services"] == list(new.KIT_SERVICES)
+
+
+def test_new_asks_again_for_an_invalid_argument_and_an_existing_folder(tmp_path):
+    (tmp_path / "port-lezard").mkdir()
+    result = run_new(
+        tmp_path,
+        ["29990", "", "", "", "", "port-lezard", "port-lezard-2", ""],
+        "commune_name=Port-Lézard",
+        "insee_code=29999",
+        "postal_code=299",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    refusals = result.stderr.splitlines()
+    assert len(refusals) == 2, result.stderr
+    assert "(postal_code)" in refusals[0] and "« 299 »" in refusals[0]
+    assert "(project_slug)" in refusals[1] and "existe déjà" in refusals[1]
+    # Answers given as arguments, when valid, are not asked.
+    assert "Code INSEE" not in result.stdout and "Nom officiel" not in result.stdout
+    assert (tmp_path / "port-lezard-2" / "manage.py").is_file()
+    assert list((tmp_path / "port-lezard").iterdir()) == []
+
+
+def test_new_stopped_midway_writes_nothing(tmp_path):
+    result = run_new(tmp_path, ["Port-Lézard", "2C123"])
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == "Saisie interrompue : le site n'a pas été créé."
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_listed_services_are_the_kit_services_with_their_french_titles():
+    from django.utils import translation
+
+    from ecommune.core.registry import registry
+
+    kit = {
+        service.slug: service
+        for service in registry
+        if service.__module__.startswith("ecommune.services.")
+    }
+    assert set(new.KIT_SERVICES) == set(kit)
+    with translation.override("fr"):
+        for slug, title in new.KIT_SERVICES.items():
+            assert str(kit[slug].title) == title, slug
+
+
+def test_the_template_offers_the_installed_themes():
+    from ecommune.core.themes import PACKAGE_THEMES_DIR
+
+    installed = {path.parent.name for path in PACKAGE_THEMES_DIR.glob("*/manifest.json")}
+    assert set(new.template_keys()["theme"]) == installed == {"commune", "dsfr"}
+    hook = PRE_GEN_HOOK.read_text(encoding="utf-8")
+    themes = ", ".join(f'"{name}"' for name in new.template_keys()["theme"])
+    assert f"THEMES = ({themes})" in hook
 
 
 def test_plain_cookiecutter_runs_the_root_template(tmp_path):
@@ -206,6 +337,7 @@ def test_plain_cookiecutter_runs_the_root_template(tmp_path):
         ("domain", "not a domain"),
         ("contact_email", "mairie@"),
         ("project_slug", "Port Lézard"),
+        ("theme", "dsfr"),
     ],
 )
 def test_template_hook_refuses_an_invalid_answer_and_leaves_nothing(field, value, tmp_path):

@@ -6,6 +6,7 @@ from html import unescape
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from ecommune.servicepublic.importer import SAMPLE_DIR, import_publications
 from ecommune.servicepublic.models import Fiche
@@ -114,6 +115,90 @@ def test_the_command_reads_a_zip_and_reports(tmp_path, capsys):
     call_command("ecommune_import_fiches", str(archive))
     out = capsys.readouterr().out
     assert "created 2, updated 0, unchanged 0, unpublished 0, unreadable 0" in out
+    assert Fiche.objects.published().count() == 2
+
+
+def _zip(path, members, compression=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(path, "w", compression=compression) as zipped:
+        for name, data in members.items():
+            zipped.writestr(name, data)
+    return path
+
+
+def _damaged_member(tmp_path):
+    """A zip whose directory is sound but whose second member fails its CRC."""
+    archive = _zip(
+        tmp_path / "vosdroits-latest.zip", {"vosdroits/F1367.xml": F1367, "N19810.xml": N19810}
+    )
+    data = bytearray(archive.read_bytes())
+    where = data.index(N19810[200:240])
+    data[where] ^= 0x01
+    archive.write_bytes(bytes(data))
+    return archive
+
+
+def _truncated(tmp_path):
+    whole = _zip(
+        tmp_path / "whole.zip",
+        {"vosdroits/F1367.xml": F1367, "vosdroits/N19810.xml": N19810},
+        zipfile.ZIP_DEFLATED,
+    ).read_bytes()
+    archive = tmp_path / "vosdroits-latest.zip"
+    archive.write_bytes(whole[: len(whole) // 2])
+    return archive
+
+
+def _error_page(tmp_path):
+    archive = tmp_path / "vosdroits-latest.zip"
+    archive.write_text("<html><body>503 Service Unavailable</body></html>")
+    return archive
+
+
+def _empty_zip(tmp_path):
+    return _zip(tmp_path / "vosdroits-latest.zip", {"vosdroits/arborescence.xml": b"<A/>"})
+
+
+def _empty_folder(tmp_path):
+    (tmp_path / "vosdroits").mkdir()
+    return tmp_path / "vosdroits"
+
+
+def _no_fiche_readable(tmp_path):
+    return _zip(
+        tmp_path / "vosdroits-latest.zip",
+        {"vosdroits/F1367.xml": F1367[:300], "vosdroits/N19810.xml": b"<html/>"},
+    )
+
+
+def _unreadable_fiche(tmp_path):
+    fiche = tmp_path / "F1367.xml"
+    fiche.write_bytes(F1367[:300])
+    return fiche
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (_truncated, "not a zip archive"),
+        (_error_page, "not a zip archive"),
+        (_damaged_member, "N19810.xml cannot be read"),
+        (_empty_zip, "holds no publication file"),
+        (_empty_folder, "holds no publication file"),
+        (_no_fiche_readable, "no publication could be read (F1367.xml: "),
+        (_unreadable_fiche, "no fiche could be read (F1367.xml: "),
+    ],
+)
+def test_an_unreadable_set_is_refused_in_one_line_and_unpublishes_nothing(
+    make, reason, tmp_path, capsys
+):
+    import_publications(SAMPLE_DIR)
+    path = make(tmp_path)
+    with pytest.raises(CommandError) as refused:
+        call_command("ecommune_import_fiches", str(path))
+    assert refused.value.returncode == 2
+    message = str(refused.value)
+    assert "\n" not in message and reason in message and str(path) in message
     assert Fiche.objects.published().count() == 2
 
 

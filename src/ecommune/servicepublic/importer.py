@@ -2,13 +2,16 @@
 
 Incremental: a publication whose file did not change (same SHA-256) is not rewritten;
 when a whole set is imported (zip or folder), publications missing from it are
-unpublished, not deleted, so a later import brings them back. Files that cannot be read
-are logged and counted; they never stop the import.
+unpublished, not deleted, so a later import brings them back. Publications that cannot be
+parsed are logged and counted; they never stop the import. An archive or folder that
+cannot be read (not a zip, a damaged member, no publication at all, a file the system
+refuses) raises ``UnreadableSource`` and unpublishes nothing.
 """
 
 import hashlib
 import logging
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,18 +42,40 @@ class ImportReport:
         return self.created + self.updated + self.unchanged
 
 
+class UnreadableSource(Exception):
+    """The set cannot be read as a whole: the import stops, nothing is unpublished."""
+
+
 def _entries(source: Path) -> tuple[list[tuple[str, Callable[[], bytes]]], bool]:
     """(name, reader) of every publication file, and whether it is a whole set."""
+    if not source.exists():
+        raise FileNotFoundError(source)
     if source.is_dir():
         files = sorted(p for p in source.rglob("*.xml") if FILE_NAME_RE.match(p.name))
+        if not files:
+            raise UnreadableSource("the folder holds no publication file (F1234.xml, N19810.xml…)")
         return [(p.name, p.read_bytes) for p in files], True
     if zipfile.is_zipfile(source):
-        archive = zipfile.ZipFile(source)
+        try:
+            archive = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise UnreadableSource(f"damaged zip archive ({error})") from error
         names = sorted(n for n in archive.namelist() if FILE_NAME_RE.match(n.rsplit("/", 1)[-1]))
+        if not names:
+            raise UnreadableSource(
+                "the zip archive holds no publication file (F1234.xml, N19810.xml…)"
+            )
         return [(n.rsplit("/", 1)[-1], (lambda n=n: archive.read(n))) for n in names], True
-    if source.is_file():
-        return [(source.name, source.read_bytes)], False
-    raise FileNotFoundError(source)
+    if source.suffix.lower() == ".zip":
+        raise UnreadableSource("not a zip archive (an incomplete or failed download?)")
+    return [(source.name, source.read_bytes)], False
+
+
+def _read(name: str, read: Callable[[], bytes]) -> bytes:
+    try:
+        return read()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        raise UnreadableSource(f"{name} cannot be read ({error})") from error
 
 
 def import_publications(
@@ -75,7 +100,7 @@ def import_publications(
     batch: list[tuple[object, str]] = []
     total = len(entries)
     for number, (name, read) in enumerate(entries, start=1):
-        data = read()
+        data = _read(name, read)
         digest = hashlib.sha256(data).hexdigest()
         publication_id = name.removesuffix(".xml")
         if known.get(publication_id) == digest:
@@ -100,6 +125,10 @@ def import_publications(
             progress(number, total)
     if batch:
         _store(batch, report, known)
+    if whole_set and report.errors and not seen:
+        # Not one publication of the set could be read: unpublishing would empty the site.
+        name, reason = report.errors[0]
+        raise UnreadableSource(f"no publication could be read ({name}: {reason})")
     if republish:
         Fiche.objects.filter(publication_id__in=republish).update(is_published=True)
     if unpublish_missing:

@@ -32,8 +32,9 @@ def main() -> None:
         "  3. python manage.py migrate ;\n"
         "  4. python manage.py ecommune_setup_commune config/commune.json ;\n"
         "  5. python manage.py createsuperuser ;\n"
-        "  6. installer deploy/ (systemd, nginx) ;\n"
-        "  7. vérifier avec python manage.py ecommune_doctor.\n"
+        "  6. python manage.py collectstatic --noinput ;\n"
+        "  7. installer deploy/ (systemd, nginx) ;\n"
+        "  8. vérifier avec python manage.py ecommune_doctor.\n"
         f"Le site répondra sur https://{DOMAIN}/"
     )
 

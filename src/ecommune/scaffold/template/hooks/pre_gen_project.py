@@ -36,8 +36,8 @@ EMAIL_RE = re.compile(
 COMMUNE_NAME_RE = re.compile(r"^[^\"\\<>{}%$\x00-\x1f\x7f]{1,120}$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 VERSION_RE = re.compile(r"^\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?$")
-# The installed themes (the dsfr theme joins when it ships).
-THEMES = ("commune",)
+# The installed themes; dsfr is reserved for State sites (circulaire 6411-SG, 7 July 2023).
+THEMES = ("commune", "dsfr")
 
 
 def errors(answers):
@@ -88,6 +88,14 @@ def errors(answers):
         )
     if answers["theme"] not in THEMES:
         yield "theme", f"« {answers['theme']} » n'est pas un thème : {' ou '.join(THEMES)}."
+    elif answers["theme"] == "dsfr" and not answers["domain"].endswith(".gouv.fr"):
+        yield (
+            "theme",
+            (
+                "le thème dsfr est réservé aux sites de l'État en .gouv.fr "
+                f"(le domaine est « {answers['domain']} ») : choisissez le thème commune."
+            ),
+        )
     services = [slug.strip() for slug in answers["services"].split(",") if slug.strip()]
     bad = [slug for slug in services if not SLUG_RE.match(slug)]
     if bad:

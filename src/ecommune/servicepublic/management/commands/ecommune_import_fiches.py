@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ecommune.core import command_arguments as arguments
 from ecommune.core.command_arguments import bad_input
-from ecommune.servicepublic.importer import import_publications
+from ecommune.servicepublic.importer import UnreadableSource, import_publications
 
 
 class Command(BaseCommand):
@@ -47,10 +47,10 @@ class Command(BaseCommand):
                 except OSError as error:
                     raise CommandError(f"Cannot download {url}: {error}") from error
                 self.stdout.write(f"downloaded {url} ({archive.stat().st_size} bytes)")
-                return self._import(str(archive), keep_missing)
+                return self._import(str(archive), keep_missing, shown=url)
         return self._import(path, keep_missing)
 
-    def _import(self, path, keep_missing):
+    def _import(self, path, keep_missing, shown=None):
         interactive = self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
 
         def progress(done, total):
@@ -69,12 +69,21 @@ class Command(BaseCommand):
             )
         except FileNotFoundError as error:
             raise bad_input(f"No such file or folder: {error}") from error
+        except UnreadableSource as error:
+            # Nothing was unpublished: the fiches already imported stay as they were.
+            raise bad_input(
+                f"{shown or path}: {error}; nothing unpublished: "
+                "check the file, or download the set again."
+            ) from error
         if interactive:
             self.stdout.write("")
         self.stdout.write(
             f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
             f"unpublished {report.unpublished}, unreadable {len(report.errors)}"
         )
+        if report.errors and not report.read:
+            name, reason = report.errors[0]
+            raise bad_input(f"{shown or path}: no fiche could be read ({name}: {reason}).")
         for name, reason in report.errors:
             sys.stderr.write(f"{name}: {reason}\n")
 
