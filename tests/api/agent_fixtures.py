@@ -10,6 +10,7 @@ from ecommune.api import tokens
 from ecommune.core import tenancy
 from tests.requests.inbox_fixtures import (
     agent,
+    colleague,
     contact_communes,
     file_request,
     other_agent,
@@ -19,6 +20,7 @@ from tests.requests.inbox_fixtures import (
 __all__ = [
     "agent",
     "api",
+    "colleague",
     "contact_communes",
     "file_request",
     "make_token",

@@ -247,15 +247,18 @@ def test_the_list_filters_and_pages(api, contact_communes):
         assert set(response.json()["errors"]) == set(bad)
 
 
+def attach_pdf(filed, commune, name="justificatif.pdf"):
+    document = documents.store_document(
+        uploaded=SimpleUploadedFile(name, PDF, "application/pdf"), kind="other", commune=commune
+    )
+    document.requests.add(filed)
+    return document
+
+
 def test_one_request_with_its_history_and_documents(api, contact_communes):
     commune = contact_communes[0]
     filed = file_request(commune)
-    document = documents.store_document(
-        uploaded=SimpleUploadedFile("justificatif.pdf", PDF, "application/pdf"),
-        kind="other",
-        commune=commune,
-    )
-    document.requests.add(filed)
+    document = attach_pdf(filed, commune)
     response = api.get(f"requests/{filed.reference}/")
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
@@ -331,6 +334,8 @@ BODIES = {
     "status": {"status": Status.IN_PROGRESS, "comment": "sonde"},
     "messages": {"text": "sonde"},
     "missing-piece": {"missing": "sonde"},
+    "notes": {"text": "sonde"},
+    "assignee": {"assignee_email": ""},
 }
 
 
@@ -347,13 +352,16 @@ def test_a_token_of_commune_a_never_reaches_commune_b(api, other_agent, contact_
     commune, other = contact_communes
     mine = file_request(commune)
     theirs = file_request(other, email="bastien@example.org")
+    their_document = attach_pdf(theirs, other)
     their_token, their_key = make_token(other, other_agent.user)
     routes = agent_routes()
     assert len(routes) >= 5
     before = _state(other)
     walked = 0
     for route in routes:
-        url = "/" + route.replace("<str:reference>", theirs.reference)
+        url = "/" + route.replace("<str:reference>", theirs.reference).replace(
+            "<str:document>", str(their_document.pk)
+        )
         assert "<" not in url, route
         last = url.rstrip("/").rsplit("/", 1)[-1]
         body = json.dumps(BODIES.get(last, {}))
@@ -382,7 +390,10 @@ def test_the_schema_documents_every_agent_route_with_the_bearer_scheme():
     doc = document()
     agent_paths = {p: ops for p, ops in doc["paths"].items() if p.startswith("/api/v1/agent/")}
     expected = {
-        "/api/v1/" + route.split("v1/", 1)[1].replace("<str:reference>", "{reference}")
+        "/api/v1/"
+        + route.split("v1/", 1)[1]
+        .replace("<str:reference>", "{reference}")
+        .replace("<str:document>", "{document}")
         for route in agent_routes()
     }
     assert set(agent_paths) == expected
@@ -423,6 +434,7 @@ INBOX = {
     "status": ("status", {"status": Status.IN_PROGRESS, "comment": "Nous regardons."}),
     "messages": ("message", {"text": "Le lampadaire sera réparé."}),
     "missing-piece": ("missing", {"missing": "Une photo du lampadaire."}),
+    "notes": ("note", {"text": "Voir avec les services techniques."}),
 }
 
 
@@ -442,7 +454,9 @@ def test_an_action_does_what_the_inbox_does(endpoint, api, agent, client, contac
     assert response.status_code == 200, response.content
     inbox_effects, api_effects = _effects(by_inbox), _effects(by_api)
     assert api_effects == inbox_effects
-    assert api_effects[1] and api_effects[2] and api_effects[3]  # something happened
+    assert api_effects[1] and api_effects[3]  # something happened
+    # The resident is written to, except for an internal note.
+    assert bool(api_effects[2]) is (endpoint != "notes")
     assert response.json()["status"] == api_effects[0]
     assert response.json()["history"][-1]["kind"] == api_effects[1][-1][0]
 
@@ -464,6 +478,61 @@ def test_a_change_the_inbox_refuses_is_a_400_in_french(api, contact_communes):
     response = api.post(f"requests/{open_one.reference}/messages/", {"text": " "})
     assert response.status_code == 400
     assert _effects(open_one)[1] == []
+
+
+def test_assigning_names_an_agent_of_the_service_by_email_as_the_inbox_does(
+    api, agent, colleague, other_agent, contact_communes
+):
+    filed = file_request(contact_communes[0])
+    url = f"requests/{filed.reference}/assignee/"
+    response = api.post(url, {"assignee_email": colleague.user.email.upper()})
+    assert response.status_code == 200, response.content
+    assert response.json()["assigned_to"] == colleague.user.get_full_name()
+    assert response.json()["history"][-1]["kind"] == EventKind.ASSIGNED
+    assert not response.json()["history"][-1]["visible_to_resident"]
+    # Another commune's agent, or someone unknown: refused in French, nothing changes.
+    for email in (other_agent.user.email, "inconnu@example.org"):
+        refused = api.post(url, {"assignee_email": email})
+        assert refused.status_code == 400
+        assert "agent de cette commune" in refused.json()["detail"]
+        assert set(refused.json()["errors"]) == {"assignee_email"}
+    assert api.get(f"requests/{filed.reference}/").json()["assigned_to"]
+    # Empty: back to the service's queue.
+    assert api.post(url, {"assignee_email": ""}).json()["assigned_to"] == ""
+    with tenancy.using(contact_communes[0]):
+        assert (
+            AuditEvent.objects.filter(action="requests.assigned", object_id=str(filed.pk)).count()
+            == 2
+        )
+
+
+def test_a_document_downloads_with_its_type_and_the_download_is_audited(api, contact_communes):
+    commune = contact_communes[0]
+    filed, other = file_request(commune), file_request(commune)
+    document = attach_pdf(filed, commune)
+    response = api.client.get(
+        f"/api/v1/agent/requests/{filed.reference}/documents/{document.pk}/",
+        HTTP_ACCEPT="application/pdf",
+        **api.headers(),
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content) == PDF
+    assert AuditEvent.objects.filter(
+        action="requests.document_downloaded", object_id=str(filed.pk)
+    ).exists()
+    # Through another request of the same commune, or an unknown id: 404 in JSON.
+    for url in (
+        f"requests/{other.reference}/documents/{document.pk}/",
+        f"requests/{filed.reference}/documents/{document.pk + 1000}/",
+        f"requests/{filed.reference}/documents/x{document.pk}/",
+        f"requests/{filed.reference}/documents/%C2%B3/",
+    ):
+        missing = api.get(url)
+        assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
 
 
 # Bad bodies ----------------------------------------------------------------------------

@@ -75,6 +75,9 @@ def test_the_schema_is_openapi_3_1_and_lists_every_endpoint(client):
         "/api/v1/agent/requests/{reference}/status/",
         "/api/v1/agent/requests/{reference}/messages/",
         "/api/v1/agent/requests/{reference}/missing-piece/",
+        "/api/v1/agent/requests/{reference}/notes/",
+        "/api/v1/agent/requests/{reference}/assignee/",
+        "/api/v1/agent/requests/{reference}/documents/{document}/",
     }
 
 

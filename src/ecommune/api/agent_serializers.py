@@ -39,6 +39,21 @@ class MissingPieceSerializer(StrictSerializer):
     )
 
 
+class NoteSerializer(StrictSerializer):
+    text = serializers.CharField(
+        max_length=5000, help_text="The note, for the agents only: the resident never sees it."
+    )
+
+
+class AssigneeSerializer(StrictSerializer):
+    assignee_email = serializers.CharField(
+        max_length=254,
+        allow_blank=True,
+        help_text="The email of an agent of the commune who handles the request's service; "
+        "empty: back to the service's queue.",
+    )
+
+
 class StatusSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="The status' value.")
     label = serializers.CharField(help_text="Its label, as agents read it.")

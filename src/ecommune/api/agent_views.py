@@ -16,8 +16,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -38,6 +44,7 @@ from ecommune.api.views import (
 )
 from ecommune.core.registry import registry
 from ecommune.requests import agents
+from ecommune.requests.documents import ACCEPTED_TYPES, UNKNOWN_TYPE, serve_document
 from ecommune.requests.models import EventKind, Request
 from ecommune.requests.services import agent_status_label, allowed_transitions
 
@@ -303,7 +310,8 @@ class RequestDetailView(AgentView):
 
 class ActionView(AgentView):
     """A POST that runs one of the inbox's actions on a request, answered with the request
-    as it is after it."""
+    as it is after it. Each action names its body and the field its refusal belongs to,
+    and says what it does for the schema with ``action_schema``."""
 
     body_class = None
     field = ""
@@ -323,64 +331,153 @@ class ActionView(AgentView):
         return Response(s.RequestDetailSerializer(detail(filed)).data)
 
 
+def action_schema(operation_id: str, summary: str, description: str, body):
+    """The schema of an ``ActionView`` subclass's POST."""
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            description=description,
+            parameters=[REFERENCE],
+            request=body,
+            responses=action_responses(s.RequestDetailSerializer),
+            tags=["agents"],
+        )
+    )
+
+
+@action_schema(
+    "agent_request_status",
+    "Change the status",
+    "As the inbox does: only to a status the service allows from the current one; the "
+    "resident is told by email (and SMS if agreed) with the comment.",
+    s.StatusChangeSerializer,
+)
 class StatusView(ActionView):
     body_class = s.StatusChangeSerializer
     field = "status"
-
-    @extend_schema(
-        operation_id="agent_request_status",
-        summary="Change the status",
-        description="As the inbox does: only to a status the service allows from the current "
-        "one; the resident is told by email (and SMS if agreed) with the comment.",
-        parameters=[REFERENCE],
-        request=s.StatusChangeSerializer,
-        responses=action_responses(s.RequestDetailSerializer),
-        tags=["agents"],
-    )
-    def post(self, request, reference):
-        return super().post(request, reference)
 
     def perform(self, filed, data):
         agents.set_status(self.request._request, filed, data["status"], data["comment"])
 
 
+@action_schema(
+    "agent_request_message",
+    "Send a message to the resident",
+    "As the inbox does: in the history, and sent to the resident by email (and SMS if "
+    "agreed) with a link to answer.",
+    s.MessageSerializer,
+)
 class MessageView(ActionView):
     body_class = s.MessageSerializer
     field = "text"
-
-    @extend_schema(
-        operation_id="agent_request_message",
-        summary="Send a message to the resident",
-        description="As the inbox does: in the history, and sent to the resident by email "
-        "(and SMS if agreed) with a link to answer.",
-        parameters=[REFERENCE],
-        request=s.MessageSerializer,
-        responses=action_responses(s.RequestDetailSerializer),
-        tags=["agents"],
-    )
-    def post(self, request, reference):
-        return super().post(request, reference)
 
     def perform(self, filed, data):
         agents.send_message(self.request._request, filed, data["text"])
 
 
+@action_schema(
+    "agent_request_missing_piece",
+    "Ask for a missing piece",
+    "As the inbox does: the request waits for the resident (the delay is suspended), who "
+    "gets a link to add what is missing.",
+    s.MissingPieceSerializer,
+)
 class MissingPieceView(ActionView):
     body_class = s.MissingPieceSerializer
     field = "missing"
 
-    @extend_schema(
-        operation_id="agent_request_missing_piece",
-        summary="Ask for a missing piece",
-        description="As the inbox does: the request waits for the resident (the delay is "
-        "suspended), who gets a link to add what is missing.",
-        parameters=[REFERENCE],
-        request=s.MissingPieceSerializer,
-        responses=action_responses(s.RequestDetailSerializer),
-        tags=["agents"],
-    )
-    def post(self, request, reference):
-        return super().post(request, reference)
-
     def perform(self, filed, data):
         agents.ask_missing_piece(self.request._request, filed, data["missing"])
+
+
+@action_schema(
+    "agent_request_note",
+    "Add an internal note",
+    "As the inbox does: in the history for the agents, never shown nor sent to the resident.",
+    s.NoteSerializer,
+)
+class NoteView(ActionView):
+    body_class = s.NoteSerializer
+    field = "text"
+
+    def perform(self, filed, data):
+        agents.add_note(self.request._request, filed, data["text"])
+
+
+@action_schema(
+    "agent_request_assignee",
+    "Assign the request",
+    "As the inbox does: to an agent of the commune who handles the request's service, "
+    "named by their email address; an empty address gives it back to the service's queue.",
+    s.AssigneeSerializer,
+)
+class AssigneeView(ActionView):
+    body_class = s.AssigneeSerializer
+    field = "assignee_email"
+
+    def perform(self, filed, data):
+        email = data["assignee_email"].strip().casefold()
+        assignee = None
+        if email:
+            assignee = next(
+                (user for user in agents.colleagues_for(filed) if user.email.casefold() == email),
+                None,
+            )
+            if assignee is None:
+                raise ValidationError(
+                    _("This person is not an agent of this commune for this service.")
+                )
+        agents.assign(self.request._request, filed, assignee)
+
+
+class AnyAcceptNegotiation(BaseContentNegotiation):
+    """A file goes whatever the client accepts; the errors are JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+DOCUMENT_TYPES = sorted({*ACCEPTED_TYPES, UNKNOWN_TYPE})
+
+
+class DocumentView(AgentView):
+    content_negotiation_class = AnyAcceptNegotiation
+
+    @extend_schema(
+        operation_id="agent_request_document",
+        summary="Download a document",
+        description="The file of one of the request's documents (its id in the request's "
+        "« documents »), as the inbox gives it: its type read from its content, recorded "
+        "in the audit trail.",
+        parameters=[
+            REFERENCE,
+            OpenApiParameter(
+                "document",
+                {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                OpenApiParameter.PATH,
+                description="The document's id.",
+            ),
+        ],
+        responses={
+            **{
+                (200, media): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
+                for media in DOCUMENT_TYPES
+            },
+            **{key: value for key, value in responses(None).items() if key[0] != 200},
+        },
+        tags=["agents"],
+    )
+    def get(self, request, reference, document):
+        filed = self.get_filed(reference)
+        # A string in the address, read here: an id that is not one is this API's JSON 404,
+        # not the URL resolver's page.
+        ok = document.isascii() and document.isdigit() and 0 < int(document) < 2**31
+        found = filed.documents.filter(pk=int(document)).first() if ok else None
+        if found is None:
+            raise Http404(_("No such document for this request."))
+        agents.record_download(request._request, filed, found)
+        return serve_document(found, as_attachment=True)

@@ -53,6 +53,21 @@ v1_patterns = [
         agent_views.MissingPieceView.as_view(),
         name="agent_request_missing_piece",
     ),
+    path(
+        "agent/requests/<str:reference>/notes/",
+        agent_views.NoteView.as_view(),
+        name="agent_request_note",
+    ),
+    path(
+        "agent/requests/<str:reference>/assignee/",
+        agent_views.AssigneeView.as_view(),
+        name="agent_request_assignee",
+    ),
+    path(
+        "agent/requests/<str:reference>/documents/<str:document>/",
+        agent_views.DocumentView.as_view(),
+        name="agent_request_document",
+    ),
 ]
 
 urlpatterns = [
