@@ -112,6 +112,9 @@ def test_public_pages_and_json(client, commune, counter, desks):
     }
     kiosk = client.post(f"/file-attente/borne/{counter.pk}/", **HOST)
     assert '<p class="ec-ticket-number">2</p>' in kiosk.text
-    widget = client.get("/file-attente/widget/", **HOST)
-    assert "frame-ancestors *" in widget["Content-Security-Policy"]
+    # The widget other sites frame is now one of ecommune.widgets' (tests/widgets/).
+    widget = client.get("/file-attente/widget/", follow=True, **HOST)
+    assert widget.redirect_chain == [("/widgets/attente/", 301)]
+    assert "Passeports" in widget.text and "about 10 min" not in widget.text
+    assert "frame-ancestors 'self'" in widget["Content-Security-Policy"]
     assert "X-Frame-Options" not in widget

@@ -48,6 +48,7 @@ ADMINISTRATOR_PAGES = {
     "api-token-new": "/admin/jetons-api/nouveau/",
     "webhooks": "/admin/webhooks/",
     "webhook-new": "/admin/webhooks/nouveau/",
+    "widgets": "/admin/widgets/",
     "enrolment-periods": "/admin/ecommune_school_enrolment_periods/",
     "enrolment-period-new": "/admin/ecommune_school_enrolment_periods/new/",
 }

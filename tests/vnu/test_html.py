@@ -191,6 +191,32 @@ def test_the_residents_account_appointment_and_family_pages_are_valid_html(demo,
 
 
 @needs_vnu
+def test_the_widgets_are_valid_html(demo, client, tmp_path):
+    from ecommune.servicepublic.models import Fiche
+
+    Fiche.objects.create(
+        publication_id="F1427",
+        title="Acte de naissance : demande de copie",
+        description="Comment obtenir une copie d'acte de naissance.",
+        sp_url="https://www.service-public.fr/particuliers/vosdroits/F1427",
+        content_hash="x",
+    )
+    paths = {
+        "next-slot": "/widgets/prochain-creneau/passeport/",
+        "waiting": "/widgets/attente/",
+        "news": "/widgets/actualites/",
+        "fiche": "/widgets/fiche/F1427/",
+    }
+    documents = {}
+    for name, path in paths.items():
+        response = client.get(path, **HOST)
+        assert response.status_code == 200, path
+        documents[f"widget-{name}"] = html_of(response)
+    errors = vnu_errors(documents, tmp_path)
+    assert errors == [], "\n".join(errors)
+
+
+@needs_vnu
 def test_the_checker_catches_an_error(tmp_path):
     """The checker is really run: a duplicate id is an error."""
     html = '<!DOCTYPE html><html lang="fr"><head><title>t</title></head><body>'

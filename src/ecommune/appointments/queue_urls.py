@@ -9,7 +9,6 @@ app_name = "ecommune_queue"
 urlpatterns = [
     path("", queue_views.overview, name="overview"),
     path("donnees.json", queue_views.data, name="data"),
-    path("widget/", queue_views.widget, name="widget"),
     path("guichet/<int:counter_id>/", queue_views.counter_page, name="counter"),
     path("borne/<int:counter_id>/", queue_views.kiosk, name="kiosk"),
     path("ticket/<str:secret>/", queue_views.ticket, name="ticket"),

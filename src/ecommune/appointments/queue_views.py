@@ -1,15 +1,14 @@
 """The live queue's public pages: the waiting time per counter, the kiosk, one's ticket,
-and a small JSON endpoint for the home page and other sites.
+and a small JSON endpoint for the home page and other sites (the widget other sites frame
+is ``ecommune.widgets``).
 
 No JavaScript needed: each page has a "refresh" link. With JavaScript, a static file
 (``queue-live.js``) fetches the page again every 30 seconds and swaps the figures in an
 ``aria-live`` region. ``<meta http-equiv="refresh">`` is not used: a page that reloads
 on its own fails WCAG 2.2.1 (axe's ``meta-refresh`` rule)."""
 
-from csp.decorators import csp_replace
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
 from ecommune.appointments import queue
@@ -98,16 +97,3 @@ def data(request):
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "max-age=15"
     return response
-
-
-@xframe_options_exempt
-@csp_replace({"frame-ancestors": ["*"]})
-def widget(request):
-    """A small page a commune may put in an ``<iframe>`` on another site."""
-    require_commune(request)
-    statuses = queue.counter_statuses(Counter.objects.all())
-    return render(
-        request,
-        "ecommune_appointments/queue_widget.html",
-        {"statuses": statuses},
-    )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ecommune.payments",
     "ecommune.feedback",
     "ecommune.api",
+    "ecommune.widgets",
     "ecommune.webhooks",
     "ecommune.demo",
     "wagtail.contrib.settings",

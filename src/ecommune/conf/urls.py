@@ -5,6 +5,7 @@ Wagtail's page serving comes last: it catches every path the kit does not.
 
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -32,6 +33,12 @@ urlpatterns = [
     path("demarches/", include("ecommune.requests.urls")),
     path("compte/", include("ecommune.accounts.urls")),
     path("rendez-vous/", include("ecommune.appointments.urls")),
+    # The waiting-time widget's first address: now one of the widgets (ecommune.widgets).
+    path(
+        "file-attente/widget/",
+        RedirectView.as_view(pattern_name="ecommune_widgets:waiting", permanent=True),
+        name="ecommune_queue_widget",
+    ),
     path("file-attente/", include("ecommune.appointments.queue_urls")),
     path("famille/", include("ecommune.families.urls")),
     path("famille/", include("ecommune.services.school.urls")),
@@ -41,6 +48,8 @@ urlpatterns = [
     # The public read API, its OpenAPI document and its docs page (ecommune.api).
     path("api/", include("ecommune.api.urls")),
     path("avis/", include("ecommune.feedback.urls")),
+    # Widgets for other sites, framed by the origins each commune allows (ecommune.widgets).
+    path("widgets/", include("ecommune.widgets.urls")),
     # Each service's own public pages (``Service.urls()``).
     *service_urlpatterns(),
 ]

@@ -90,6 +90,17 @@ class Commune(ClusterableModel, BaseSiteSetting):
         _("enabled services"),
         help_text=_("The online procedures this commune offers."),
     )
+    widget_origins = models.TextField(
+        _("sites allowed to show the widgets"),
+        max_length=2000,
+        blank=True,
+        validators=[validators.validate_origins],
+        help_text=_(
+            "One origin a line, such as https://www.example.org: the sites that may show "
+            "the portal's widgets (next free appointment, waiting time, news, a fiche). "
+            "Any other site's frame stays empty."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -115,11 +126,13 @@ class Commune(ClusterableModel, BaseSiteSetting):
         FieldPanel("other_languages"),
     ]
     service_panels = [FieldPanel("enabled_services")]
+    widget_panels = [FieldPanel("widget_origins")]
     edit_handler = TabbedInterface(
         [
             ObjectList(panels, heading=_("Commune")),
             ObjectList(service_panels, heading=_("Online services")),
             ObjectList(look_panels, heading=_("Look")),
+            ObjectList(widget_panels, heading=_("Widgets")),
         ]
     )
 
@@ -141,6 +154,11 @@ class Commune(ClusterableModel, BaseSiteSetting):
     @property
     def other_language_list(self) -> list[str]:
         return [code.strip() for code in self.other_languages.split(",") if code.strip()]
+
+    @property
+    def widget_origin_list(self) -> list[str]:
+        """The origins allowed to frame the commune's widgets (``widget_origins``)."""
+        return validators.split_origins(self.widget_origins)
 
     @property
     def postal_code_list(self) -> list[str]:

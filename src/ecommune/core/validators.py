@@ -93,3 +93,49 @@ def validate_language_list(value: str) -> None:
                 _("« %(code)s » is not a language of this site (known: %(known)s)."),
                 params={"code": code, "known": ", ".join(sorted(known)) or "—"},
             )
+
+
+#: An origin as a Content Security Policy source names it: http or https, a host name (or
+#: an IPv4 address), an optional port; no path, no wildcard, no user.
+ORIGIN_RE = re.compile(
+    r"^https?://"
+    r"(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
+    r"(?::(?:[1-9]\d{0,4}))?$"
+)
+#: The most origins a commune may allow to embed its widgets.
+MAX_EMBEDDING_ORIGINS = 20
+
+
+def split_origins(value: str) -> list[str]:
+    """The origins of a list written one a line (or separated by spaces or commas),
+    lower-cased, each once, in the order given."""
+    found: list[str] = []
+    for part in re.split(r"[\s,;]+", value or ""):
+        origin = part.strip().lower()
+        if origin and origin not in found:
+            found.append(origin)
+    return found
+
+
+def validate_origins(value: str) -> None:
+    """Origins allowed to embed the commune's widgets: ``https://www.example.org`` or
+    ``http://127.0.0.1:8001``, one a line, never a path, a wildcard or a quote."""
+    origins = split_origins(value)
+    for origin in origins:
+        port = origin.rsplit(":", 1)[-1] if origin.count(":") == 2 else ""
+        if not ORIGIN_RE.match(origin) or (port and int(port) > 65535):
+            raise ValidationError(
+                _(
+                    "« %(value)s » is not an origin: write it as https://www.example.org "
+                    "(http or https, a host name, an optional port), without a path or a "
+                    "final slash."
+                ),
+                code="invalid_origin",
+                params={"value": origin[:100]},
+            )
+    if len(origins) > MAX_EMBEDDING_ORIGINS:
+        raise ValidationError(
+            _("Give at most %(max)s origins."),
+            code="too_many_origins",
+            params={"max": MAX_EMBEDDING_ORIGINS},
+        )

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WidgetsConfig(AppConfig):
+    name = "ecommune.widgets"
+    label = "ecommune_widgets"
+    verbose_name = _("Widgets for other sites")
