@@ -46,6 +46,15 @@ def test_a_missing_production_variable_stops_the_start_with_its_name(missing, tm
     assert f"The environment variable {missing} is required" in result.stderr
 
 
+def test_the_brevo_sms_backend_without_its_key_stops_the_start_with_its_name(tmp_path):
+    env = {**PRODUCTION_ENV, "SMS_BACKEND": "ecommune.notifications.sms_brevo.SmsBackend"}
+    result = run_django(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "The environment variable BREVO_API_KEY is required" in result.stderr
+    result = run_django(["check"], {**env, "BREVO_API_KEY": "xkeysib-123"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
 def test_with_every_production_variable_the_deploy_check_reports_nothing(tmp_path):
     result = run_django(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV, tmp_path)
     assert result.returncode == 0, result.stderr + result.stdout

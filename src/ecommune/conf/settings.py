@@ -218,6 +218,9 @@ else:
 # (or an anymail provider through EMAIL_BACKEND). Django 6.1 names it MAILERS.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@ecommune.localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Each commune may send from its own address (Commune.sender_email); when this list is
+# given, only from these domains (and their subdomains), the ones allowing this server.
+ECOMMUNE_SENDER_DOMAINS = env.list("ECOMMUNE_SENDER_DOMAINS", default=[])
 if PRODUCTION:
     _email = env.email_url_config(require("EMAIL_URL"))
 else:
@@ -271,7 +274,15 @@ SMS_BACKEND = env.str(
 )
 if PRODUCTION and SMS_BACKEND in ("", "sms.backends.console.SmsBackend"):
     SMS_BACKEND = require("SMS_BACKEND")
+# The sender name of SMS, for communes that did not choose theirs (Commune.sms_sender).
 DEFAULT_FROM_SMS = env.str("DEFAULT_FROM_SMS", default="MAIRIE")
+# Brevo's transactional SMS (SMS_BACKEND=ecommune.notifications.sms_brevo.SmsBackend):
+# the API key of the Brevo account, from .env; `ecommune doctor` checks it with Brevo.
+BREVO_API_KEY = env.str("BREVO_API_KEY", default="")
+BREVO_API_URL = env.str("BREVO_API_URL", default="https://api.brevo.com/v3")
+BREVO_TIMEOUT = env.float("BREVO_TIMEOUT", default=15.0)
+if PRODUCTION and SMS_BACKEND == "ecommune.notifications.sms_brevo.SmsBackend":
+    BREVO_API_KEY = require("BREVO_API_KEY")
 
 # Files: local storage by default, S3-compatible (django-storages) with AWS_STORAGE_BUCKET_NAME.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))

@@ -1,6 +1,7 @@
 """The commune: a Wagtail Site and its settings, the anchor of every commune-owned row."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,15 @@ from ecommune.core.portal_cache import new_portal_version
 from ecommune.core.registry import registry
 from ecommune.core.tenancy import CurrentCommuneManager
 from ecommune.core.themes import theme_choices
+
+
+def sender_domains() -> list[str]:
+    """The mail domains a commune may send from (``ECOMMUNE_SENDER_DOMAINS``); empty: any."""
+    return [
+        domain.strip().lower().lstrip("@")
+        for domain in getattr(settings, "ECOMMUNE_SENDER_DOMAINS", None) or []
+        if domain.strip()
+    ]
 
 
 @register_setting(icon="home")
@@ -64,6 +74,26 @@ class Commune(ClusterableModel, BaseSiteSetting):
         help_text="Changes whenever the portal's cached fragments must be rendered again.",
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
+    sender_email = models.EmailField(
+        _("sender address of emails"),
+        blank=True,
+        help_text=_(
+            "The address the commune's emails to residents and agents come from, such as "
+            "ne-pas-repondre@mairie-saint-herblain.fr. Its domain must allow this server to "
+            "send (SPF, DKIM): ask the IT team before changing it. Empty: the install's "
+            "address."
+        ),
+    )
+    sms_sender = models.CharField(
+        _("SMS sender"),
+        max_length=11,
+        blank=True,
+        validators=[validators.validate_sms_sender],
+        help_text=_(
+            "The name residents see as the sender of the commune's SMS: 3 to 11 letters "
+            "without accents or digits, such as StHerblain. Empty: the install's name."
+        ),
+    )
     contact_phone = models.CharField(
         _("contact phone"), max_length=20, blank=True, validators=[phones.validate_french_phone]
     )
@@ -117,6 +147,10 @@ class Commune(ClusterableModel, BaseSiteSetting):
             ],
             heading=_("Town hall"),
         ),
+        MultiFieldPanel(
+            [FieldPanel("sender_email"), FieldPanel("sms_sender")],
+            heading=_("Emails and SMS"),
+        ),
         InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Opening period")),
     ]
     look_panels = [
@@ -151,6 +185,26 @@ class Commune(ClusterableModel, BaseSiteSetting):
     def __str__(self):
         return self.name or str(self.site)
 
+    def clean(self):
+        super().clean()
+        allowed = sender_domains()
+        if self.sender_email and allowed:
+            domain = self.sender_email.rpartition("@")[2].lower()
+            if not any(domain == d or domain.endswith("." + d) for d in allowed):
+                raise ValidationError(
+                    {
+                        "sender_email": ValidationError(
+                            _(
+                                "This server may send only from %(domains)s: ask the IT team "
+                                "to add %(domain)s to ECOMMUNE_SENDER_DOMAINS once the domain "
+                                "allows the server (SPF, DKIM)."
+                            ),
+                            code="sender_domain_not_allowed",
+                            params={"domains": ", ".join(allowed), "domain": domain},
+                        )
+                    }
+                )
+
     @property
     def other_language_list(self) -> list[str]:
         return [code.strip() for code in self.other_languages.split(",") if code.strip()]
@@ -163,6 +217,11 @@ class Commune(ClusterableModel, BaseSiteSetting):
     @property
     def postal_code_list(self) -> list[str]:
         return validators.split_postal_codes(self.postal_codes)
+
+    @property
+    def sms_originator(self) -> str:
+        """The sender name of the commune's SMS: its own, or the install's."""
+        return self.sms_sender or getattr(settings, "DEFAULT_FROM_SMS", "")
 
     @property
     def phone_display(self) -> str:

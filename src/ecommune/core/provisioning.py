@@ -33,6 +33,9 @@ class CommuneData:
     theme: str = "commune"
     main_colour: str = "#1f4e8c"
     enabled_services: list[str] | None = None
+    # None leaves what the back office set; "" goes back to the install's sender.
+    sender_email: str | None = None
+    sms_sender: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> "CommuneData":
@@ -64,7 +67,7 @@ class CommuneData:
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
             for item in value if isinstance(value, list | tuple) else [value]:
-                if item is None and name == "enabled_services":
+                if item is None and name in ("enabled_services", "sender_email", "sms_sender"):
                     continue
                 if not isinstance(item, str):
                     errors.setdefault(name, []).append("must be text.")
@@ -142,6 +145,10 @@ def setup_commune(
     commune.address_city = data.address_city or data.name
     commune.theme = data.theme
     commune.main_colour = data.main_colour
+    if data.sender_email is not None:
+        commune.sender_email = data.sender_email
+    if data.sms_sender is not None:
+        commune.sms_sender = data.sms_sender
     # Unknown slugs are refused by full_clean() below, with their names.
     commune.enabled_services = (
         list(data.enabled_services)

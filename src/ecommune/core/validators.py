@@ -139,3 +139,20 @@ def validate_origins(value: str) -> None:
             code="too_many_origins",
             params={"max": MAX_EMBEDDING_ORIGINS},
         )
+
+
+# What French operators show as an SMS's sender: 3 to 11 letters without accents or
+# digits, at least one letter (a name made of digits only would look like a number).
+SMS_SENDER_RE = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9]{3,11}$")
+
+
+def validate_sms_sender(value: str) -> None:
+    if value and not SMS_SENDER_RE.match(value):
+        raise ValidationError(
+            _(
+                "%(value)s cannot be an SMS sender: 3 to 11 letters without accents or digits, "
+                "at least one letter, no spaces (such as MAIRIE or StHerblain)."
+            ),
+            code="invalid_sms_sender",
+            params={"value": value},
+        )

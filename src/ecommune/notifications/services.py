@@ -355,26 +355,36 @@ def _send(message: OutboxMessage) -> None:
     elif message.channel == Channel.SMS:
         import sms
 
-        sent = sms.Message(body=message.body, recipients=[message.recipient]).send(
-            fail_silently=False
-        )
+        sent = sms.Message(
+            body=message.body,
+            originator=message.commune.sms_originator,
+            recipients=[message.recipient],
+        ).send(fail_silently=False)
     else:
         raise DeliveryError(f"Unknown channel {message.channel!r}.")
     if not sent:
         raise DeliveryError("The provider reported no message sent.")
 
 
+def sender_for(commune) -> str:
+    """The From of the commune's emails: its own sender address (``Commune.sender_email``)
+    or the install's ``DEFAULT_FROM_EMAIL``, under the commune's name unless the install's
+    address carries a name of its own."""
+    if commune.sender_email:
+        name, address = "", commune.sender_email
+    else:
+        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if not name and commune.name:
+        name = str(commune.name)
+    return formataddr((name, address)) if name else address
+
+
 def _email_for(message: OutboxMessage) -> EmailMultiAlternatives:
     commune = message.commune
-    from_email = settings.DEFAULT_FROM_EMAIL
-    name, address = parseaddr(from_email)
-    if not name and commune.name:
-        # The town's name, on the install's sending address.
-        from_email = formataddr((str(commune.name), address))
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
-        from_email=from_email,
+        from_email=sender_for(commune),
         to=[message.recipient],
         reply_to=[commune.contact_email] if commune.contact_email else None,
         # RFC 3834: no out-of-office replies to an automatic message.
