@@ -137,7 +137,9 @@ def test_the_fiche_page_shows_the_source_date_and_the_town_hall(full_commune, fi
     assert "Vérifié le 9 janvier 2026" in html
     assert "Direction de l'information légale et administrative (Premier ministre)" in html
     assert "Licence Ouverte / Etalab 2.0" in html
-    assert "Où s'adresser : votre mairie" in html and "Mairie de Commune-A" in html
+    where = html[html.index("Où s'adresser ?") :]
+    assert 'id="votre-mairie"' in where and "Mairie de Commune-A" in where
+    assert "2 rue de la Mairie" in where
     # The commune's own electoral-registration service is offered on the fiche.
     assert "Faites-le en ligne avec la mairie" in html
     assert 'href="/demarches-en-ligne/sinscrire-sur-les-listes-electorales/"' in html

@@ -2,7 +2,8 @@
 
 PATH is the downloaded zip (``vosdroits-latest.zip``, see ``importer.DILA_URL``), a
 folder of XML files, or one file. Run it daily (cron or a scheduled task); only changed
-fiches are rewritten.
+fiches and resources are rewritten. An unreadable file inside is reported and skipped
+(status 0); a zip that cannot be read at all is status 1.
 """
 
 import shutil
@@ -16,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ecommune.core import command_arguments as arguments
 from ecommune.core.command_arguments import bad_input
-from ecommune.servicepublic.importer import import_publications
+from ecommune.servicepublic.importer import UnreadableArchive, import_publications
 
 
 class Command(BaseCommand):
@@ -69,11 +70,15 @@ class Command(BaseCommand):
             )
         except FileNotFoundError as error:
             raise bad_input(f"No such file or folder: {error}") from error
+        except UnreadableArchive as error:
+            raise CommandError(f"Unreadable archive: {error}") from error
         if interactive:
             self.stdout.write("")
         self.stdout.write(
             f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"unpublished {report.unpublished}, unreadable {len(report.errors)}"
+            f"unpublished {report.unpublished}, unreadable {len(report.errors)}; "
+            f"resources read {report.resources}, resources linked {report.links} "
+            f"of {report.citations} citations"
         )
         for name, reason in report.errors:
             sys.stderr.write(f"{name}: {reason}\n")
