@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from ecommune.core.models import OpeningPeriod
 from ecommune.servicepublic.importer import import_publications
 from ecommune.servicepublic.models import Fiche, Resource
-from ecommune.servicepublic.parser import Publication, parse
+from ecommune.servicepublic.parser import Publication, parse, web_url
 from ecommune.servicepublic.parser import Resource as ParsedResource
 from tests.servicepublic.vdd import to_xml
 
@@ -237,3 +237,22 @@ def test_the_command_fails_on_an_unreadable_archive(tmp_path, vdd_dir, kind):
     with pytest.raises(CommandError, match="Unreadable archive"):
         call_command("ecommune_import_fiches", str(archive))
     assert not Fiche.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Real: F34732's « Pour en savoir plus » (the Nu checker refuses « [ » in a fragment).
+        (
+            "https://www.economie.gouv.fr/prelevement-a-la-source/kit-collecteur#xtor=AD-344-[impots-gouv]",
+            "https://www.economie.gouv.fr/prelevement-a-la-source/kit-collecteur#xtor=AD-344-%5Bimpots-gouv%5D",
+        ),
+        (" https://a.test/un document.pdf", "https://a.test/un%20document.pdf"),
+        ("https://a.test/?a=1&b=%C3%A9", "https://a.test/?a=1&b=%C3%A9"),
+        ("javascript:alert(1)", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_addresses_from_the_files_are_made_valid_or_refused(value, expected):
+    assert web_url(value) == expected

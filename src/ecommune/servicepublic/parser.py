@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from html import escape, unescape
+from urllib.parse import quote
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -26,6 +27,9 @@ FILE_NAME_RE = re.compile(r"^[FNR]\d+\.xml$")
 SERVICE_PUBLIC_URL = "https://www.service-public.gouv.fr/particuliers/vosdroits/{id}"
 # Elements that only steer service-public.fr's own interactive display.
 SKIPPED = {"Condition", "estVrai", "estFaux", "Source"}
+#: What ``web_url`` leaves as it is: RFC 3986's reserved and unreserved characters but the
+#: brackets (only legal around an IPv6 host, which the set has none of), and « % ».
+URL_SAFE = ":/?#@!$&'()*+,;=-._~%"
 #: The id of the fiche page's town-hall block, where local « où s'adresser » answers lead.
 TOWN_HALL_ANCHOR = "votre-mairie"
 
@@ -124,8 +128,8 @@ class _Renderer:
                 return f'<a href="{fiche_url(target)}">{self.inline(child)}</a>'
             return self.inline(child)
         if tag == "LienExterne":
-            url = child.get("URL", "")
-            if url.startswith(("https://", "http://")):
+            url = web_url(child.get("URL"))
+            if url:
                 return f'<a href="{escape(url)}" rel="noopener">{self.inline(child)}</a>'
             return self.inline(child)
         if tag == "LienIntra":
@@ -193,8 +197,8 @@ class _Renderer:
             self.local_contact = True
             return f'<p class="ec-where"><a href="#{TOWN_HALL_ANCHOR}">{title}</a></p>'
         resource = element.find("RessourceWeb")
-        url = resource.get("URL", "") if resource is not None else ""
-        if url.startswith(("https://", "http://")):
+        url = web_url(resource.get("URL")) if resource is not None else ""
+        if url:
             return f'<p class="ec-where"><a href="{escape(url)}">{title}</a></p>'
         return f'<p class="ec-where">{title}</p>' if title else ""
 
@@ -255,20 +259,29 @@ class _Renderer:
         return f'<div class="ec-table"><table>{caption}{"".join(rows)}</table></div>'
 
 
+def web_url(value: str | None) -> str:
+    """An http(s) address from the file, with the characters a URL may not hold (spaces,
+    « [ » in a fragment: the set has both) percent-encoded; "" for anything else."""
+    value = (value or "").strip()
+    if not value.startswith(("https://", "http://")):
+        return ""
+    return quote(value, safe=URL_SAFE)
+
+
 def cerfa_label(number: str) -> str:
     return _("Cerfa No. %(number)s") % {"number": number} if number else ""
 
 
 def online_service(element) -> dict | None:
     """A ``ServiceEnLigne`` citation: the resource's id, title, link, kind, Cerfa number."""
-    url = element.get("URL", "")
+    url = web_url(element.get("URL"))
     resource_id = element.get("ID", "")
-    if not url.startswith(("https://", "http://")) and not PUBLICATION_ID_RE.match(resource_id):
+    if not url and not PUBLICATION_ID_RE.match(resource_id):
         return None
     return {
         "id": resource_id if PUBLICATION_ID_RE.match(resource_id) else "",
         "title": _text(element.find("Titre")),
-        "url": url if url.startswith(("https://", "http://")) else "",
+        "url": url,
         "type": element.get("type", ""),
         "cerfa": element.get("numerocerfa", ""),
     }
@@ -279,13 +292,12 @@ def where_entry(renderer: "_Renderer", element) -> dict | None:
     answer is the town hall (``PivotLocal`` « mairie »)."""
     title = _text(element.find("Titre"))
     resource = element.find("RessourceWeb")
-    url = resource.get("URL", "") if resource is not None else ""
     text = element.find("Texte")
     entry = {
         "id": element.get("ID", ""),
         "title": title,
         "complement": _text(element.find("Complement")),
-        "url": url if url.startswith(("https://", "http://")) else "",
+        "url": web_url(resource.get("URL")) if resource is not None else "",
         "local": _text(element.find("PivotLocal")) == "mairie",
         "html": renderer.blocks(text, 4) if text is not None else "",
     }
@@ -413,9 +425,9 @@ def parse(data: bytes) -> Publication | Resource:
         ("PourEnSavoirPlus", _("Find out more"), "more"),
     ):
         links = [
-            (e.get("URL"), _text(e.find("Titre")), _text(e.find("Complement")))
+            (web_url(e.get("URL")), _text(e.find("Titre")), _text(e.find("Complement")))
             for e in root.findall(tag)
-            if (e.get("URL") or "").startswith(("https://", "http://"))
+            if web_url(e.get("URL"))
         ]
         if links:
             appendix.append(_section(heading, _link_list(links), css))
@@ -479,11 +491,11 @@ def _resource(root, publication_id: str, full_title: str) -> Resource:
         (n for n in root.findall("FilDAriane/Niveau") if n.get("ID") == publication_id), None
     )
     link = root.find("LienWeb")
-    url = link.get("URL", "") if link is not None else ""
+    url = web_url(link.get("URL")) if link is not None else ""
     notices = []
     for notice in root.findall("NoticeLiee"):
-        notice_url = notice.get("URL", "")
-        if notice_url.startswith(("https://", "http://")):
+        notice_url = web_url(notice.get("URL"))
+        if notice_url:
             notices.append(
                 {
                     "id": notice.get("ID", ""),
@@ -513,7 +525,7 @@ def _resource(root, publication_id: str, full_title: str) -> Resource:
         description=_text(root.find(f"{DC}description")),
         cerfa=_text(root.find("NumeroCerfa")),
         other_number=_text(root.find("AutreNumero")),
-        url=url if url.startswith(("https://", "http://")) else "",
+        url=url,
         file_format=link.get("format", "") if link is not None else "",
         file_size=link.get("poids", "") if link is not None else "",
         source=_text(link.find("Source")) if link is not None else "",
