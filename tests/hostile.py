@@ -264,7 +264,7 @@ def seed_world(tmp_path) -> World:
     from ecommune.payments.models import Invoice
     from ecommune.payments.settlement import create_payment
     from ecommune.requests.services import Applicant, submit_request
-    from ecommune.servicepublic.models import Fiche
+    from ecommune.servicepublic.models import Fiche, Resource
     from ecommune.services.contact.models import ContactMessage
 
     seed_demo(tmp_path / "credentials.json")
@@ -326,7 +326,10 @@ def seed_world(tmp_path) -> World:
         "number": [invoice.number],
         "slug": ["contact", "passeport", "etat-civil", *commune.enabled_services],
         "step": ["applicant", "message", "confirm"],
-        "publication_id": list(Fiche.objects.values_list("publication_id", flat=True)[:2]),
+        "publication_id": [
+            *Fiche.objects.values_list("publication_id", flat=True)[:2],
+            *Resource.objects.values_list("publication_id", flat=True)[:1],
+        ],
         "token": [
             counter.feed_token,
             appointments.link_token(booking, "cancel"),

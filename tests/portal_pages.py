@@ -20,4 +20,7 @@ PORTAL_PAGES = {
     "fiches": "/vos-droits/",
     "fiche": "/vos-droits/F1367/",
     "theme": "/vos-droits/N19810/",
+    "fiche-where-to-go": "/vos-droits/F1432/",
+    "resource": "/vos-droits/R16024/",
+    "guided-search": "/vos-droits/F35147/",
 }

@@ -1,5 +1,9 @@
 """Importing the DILA « vosdroits » set: a zip, a folder or one XML file.
 
+``F…`` and ``N…`` files become ``Fiche`` rows, ``R…`` files (online services, forms)
+``Resource`` rows; a fiche cites its resources by identifier, so the two can arrive in any
+order and a resource missing from the set leaves the fiche's own link to it in place.
+
 Incremental: a publication whose file did not change (same SHA-256) is not rewritten;
 when a whole set is imported (zip or folder), publications missing from it are
 unpublished, not deleted, so a later import brings them back. Publications that cannot be
@@ -18,8 +22,13 @@ from pathlib import Path
 
 from django.db import transaction
 
-from ecommune.servicepublic.models import Fiche
-from ecommune.servicepublic.parser import FILE_NAME_RE, UnreadablePublication, parse
+from ecommune.servicepublic.models import Fiche, Resource
+from ecommune.servicepublic.parser import (
+    FILE_NAME_RE,
+    Publication,
+    UnreadablePublication,
+    parse,
+)
 
 logger = logging.getLogger(__name__)
 #: Two real publications shipped with the kit, for the demo and the tests.
@@ -31,10 +40,17 @@ DILA_URL = "https://lecomarquage.service-public.gouv.fr/donnees_locales_v4/vosdr
 
 @dataclass
 class ImportReport:
+    """Counts over fiches and resources together; ``resources`` is how many of the files
+    read were resources, ``links`` how many of the published fiches' citations of a
+    resource (``ServiceEnLigne``) lead to a published resource, out of ``citations``."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     unpublished: int = 0
+    resources: int = 0
+    links: int = 0
+    citations: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -94,7 +110,9 @@ def import_publications(
         unpublish_missing = whole_set
     report = ImportReport()
     known = dict(Fiche.objects.values_list("publication_id", "content_hash"))
+    known.update(Resource.objects.values_list("publication_id", "content_hash"))
     published = set(Fiche.objects.published().values_list("publication_id", flat=True))
+    published.update(Resource.objects.published().values_list("publication_id", flat=True))
     seen: set[str] = set()
     republish: list[str] = []
     batch: list[tuple[object, str]] = []
@@ -106,6 +124,7 @@ def import_publications(
         if known.get(publication_id) == digest:
             seen.add(publication_id)
             report.unchanged += 1
+            report.resources += publication_id.startswith("R")
             if publication_id not in published:
                 republish.append(publication_id)
         else:
@@ -130,12 +149,27 @@ def import_publications(
         name, reason = report.errors[0]
         raise UnreadableSource(f"no publication could be read ({name}: {reason})")
     if republish:
-        Fiche.objects.filter(publication_id__in=republish).update(is_published=True)
+        for model in (Fiche, Resource):
+            model.objects.filter(publication_id__in=republish).update(is_published=True)
     if unpublish_missing:
-        report.unpublished = (
-            Fiche.objects.published().exclude(publication_id__in=seen).update(is_published=False)
+        report.unpublished = sum(
+            model.objects.published().exclude(publication_id__in=seen).update(is_published=False)
+            for model in (Fiche, Resource)
         )
+    report.citations, report.links = count_links()
     return report
+
+
+def count_links() -> tuple[int, int]:
+    """(citations of a resource by published fiches, those leading to a published one)."""
+    resources = set(Resource.objects.published().values_list("publication_id", flat=True))
+    citations = links = 0
+    for services in Fiche.objects.published().values_list("online_services", flat=True):
+        for service in services or []:
+            if service.get("id"):
+                citations += 1
+                links += service["id"] in resources
+    return citations, links
 
 
 STORED_FIELDS = (
@@ -148,8 +182,32 @@ STORED_FIELDS = (
     "breadcrumb",
     "online_services",
     "local_contact",
+    "where",
     "body_html",
+    "appendix_html",
     "text",
+    "content_hash",
+    "is_published",
+    "imported_at",
+)
+
+
+RESOURCE_FIELDS = (
+    "resource_type",
+    "title",
+    "description",
+    "cerfa",
+    "other_number",
+    "url",
+    "file_format",
+    "file_size",
+    "source",
+    "notices",
+    "fiche_ids",
+    "where",
+    "modified",
+    "sp_url",
+    "body_html",
     "content_hash",
     "is_published",
     "imported_at",
@@ -158,13 +216,40 @@ STORED_FIELDS = (
 
 @transaction.atomic
 def _store(batch: list, report: ImportReport, known: dict) -> None:
-    """Create or rewrite a batch of publications, then index them for search."""
+    """Create or rewrite a batch of publications and resources, then index the
+    publications for search."""
     from django.utils import timezone
     from wagtail.search.backends import get_search_backend
 
     now = timezone.now()
     fiches = []
+    resources = []
     for publication, digest in batch:
+        if not isinstance(publication, Publication):
+            resources.append(
+                Resource(
+                    publication_id=publication.publication_id,
+                    resource_type=publication.resource_type[:120],
+                    title=publication.title[:500],
+                    description=publication.description,
+                    cerfa=publication.cerfa[:40],
+                    other_number=publication.other_number[:120],
+                    url=publication.url[:1000],
+                    file_format=publication.file_format[:120],
+                    file_size=publication.file_size[:40],
+                    source=publication.source[:300],
+                    notices=publication.notices,
+                    fiche_ids=publication.fiche_ids,
+                    where=publication.where,
+                    modified=publication.modified,
+                    sp_url=publication.sp_url,
+                    body_html=publication.body_html,
+                    content_hash=digest,
+                    is_published=True,
+                    imported_at=now,
+                )
+            )
+            continue
         fiches.append(
             Fiche(
                 publication_id=publication.publication_id,
@@ -177,26 +262,38 @@ def _store(batch: list, report: ImportReport, known: dict) -> None:
                 breadcrumb=publication.breadcrumb,
                 online_services=publication.online_services,
                 local_contact=publication.local_contact,
+                where=publication.where,
                 body_html=publication.body_html,
+                appendix_html=publication.appendix_html,
                 text=publication.text,
                 content_hash=digest,
                 is_published=True,
                 imported_at=now,
             )
         )
+    _write(Fiche, fiches, STORED_FIELDS, report, known)
+    _write(Resource, resources, RESOURCE_FIELDS, report, known)
+    report.resources += len(resources)
     ids = [fiche.publication_id for fiche in fiches]
+    if ids:
+        # bulk_create gives no primary keys on every database: read them back for the index.
+        get_search_backend().add_bulk(Fiche, list(Fiche.objects.filter(publication_id__in=ids)))
+
+
+def _write(model, rows: list, fields: tuple, report: ImportReport, known: dict) -> None:
+    if not rows:
+        return
+    ids = [row.publication_id for row in rows]
     existing = dict(
-        Fiche.objects.filter(publication_id__in=ids).values_list("publication_id", "pk")
+        model.objects.filter(publication_id__in=ids).values_list("publication_id", "pk")
     )
-    new = [fiche for fiche in fiches if fiche.publication_id not in existing]
-    changed = [fiche for fiche in fiches if fiche.publication_id in existing]
-    for fiche in changed:
-        fiche.pk = existing[fiche.publication_id]
-    Fiche.objects.bulk_create(new)
-    Fiche.objects.bulk_update(changed, STORED_FIELDS)
+    new = [row for row in rows if row.publication_id not in existing]
+    changed = [row for row in rows if row.publication_id in existing]
+    for row in changed:
+        row.pk = existing[row.publication_id]
+    model.objects.bulk_create(new)
+    model.objects.bulk_update(changed, fields)
     report.created += len(new)
     report.updated += len(changed)
-    for fiche in fiches:
-        known[fiche.publication_id] = fiche.content_hash
-    # bulk_create gives no primary keys on every database: read them back for the index.
-    get_search_backend().add_bulk(Fiche, list(Fiche.objects.filter(publication_id__in=ids)))
+    for row in rows:
+        known[row.publication_id] = row.content_hash

@@ -1,4 +1,5 @@
-"""The imported service-public.fr publications (fiches, themes, dossiers).
+"""The imported service-public.fr publications (fiches, themes, dossiers) and resources
+(online services, forms, document models, simulators).
 
 National data shared by every commune of the install, so not ``CommuneOwned``:
 each commune shows the same fiches with its own look and its own town-hall block.
@@ -26,9 +27,14 @@ class Fiche(index.Indexed, models.Model):
     modified = models.DateField(_("checked on"), null=True, blank=True)
     sp_url = models.URLField(_("address on service-public.fr"), max_length=300)
     breadcrumb = models.JSONField(_("breadcrumb"), default=list, blank=True)
+    #: The resources the fiche cites (``ServiceEnLigne``): id, title, url, type, cerfa as
+    #: the fiche gives them; the page completes them with the imported ``Resource``.
     online_services = models.JSONField(_("online services"), default=list, blank=True)
     local_contact = models.BooleanField(_("answered by the town hall"), default=False)
+    #: The « Où s'adresser » entries (see ``parser.where_entry``).
+    where = models.JSONField(_("where to go"), default=list, blank=True)
     body_html = models.TextField(_("body"), blank=True)
+    appendix_html = models.TextField(_("references and definitions"), blank=True)
     text = models.TextField(_("text"), blank=True)
     content_hash = models.CharField(max_length=64, editable=False)
     is_published = models.BooleanField(_("published"), default=True)
@@ -60,3 +66,53 @@ class Fiche(index.Indexed, models.Model):
     @property
     def is_fiche(self) -> bool:
         return self.publication_id.startswith("F")
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Resource(models.Model):
+    """One DILA ``R…`` resource (root ``ServiceComplementaire``): an online service, a
+    form with its Cerfa number, a document model, a simulator or a search tool. Fiches
+    cite them by identifier (``Fiche.online_services``); national data, like the fiches."""
+
+    publication_id = models.CharField(_("identifier"), max_length=20, unique=True)
+    resource_type = models.CharField(_("type"), max_length=120, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    cerfa = models.CharField(_("Cerfa number"), max_length=40, blank=True)
+    other_number = models.CharField(_("other number"), max_length=120, blank=True)
+    url = models.URLField(_("address"), max_length=1000, blank=True)
+    file_format = models.CharField(_("file format"), max_length=120, blank=True)
+    file_size = models.CharField(_("file size"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    notices = models.JSONField(_("notices"), default=list, blank=True)
+    fiche_ids = models.JSONField(_("related fiches"), default=list, blank=True)
+    where = models.JSONField(_("where to go"), default=list, blank=True)
+    modified = models.DateField(_("checked on"), null=True, blank=True)
+    sp_url = models.URLField(_("address on service-public.fr"), max_length=300)
+    body_html = models.TextField(_("body"), blank=True)
+    content_hash = models.CharField(max_length=64, editable=False)
+    is_published = models.BooleanField(_("published"), default=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service-public.fr resource")
+        verbose_name_plural = _("service-public.fr resources")
+        ordering = ["publication_id"]
+
+    def __str__(self):
+        return f"{self.publication_id} — {self.title}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("ecommune_servicepublic:fiche", args=[self.publication_id])
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.file_format == "application/pdf"

@@ -2,7 +2,8 @@
 
 PATH is the downloaded zip (``vosdroits-latest.zip``, see ``importer.DILA_URL``), a
 folder of XML files, or one file. Run it daily (cron or a scheduled task); only changed
-fiches are rewritten.
+fiches and resources are rewritten. An unreadable file inside is reported and skipped
+(status 0); a zip that cannot be read at all is status 1.
 """
 
 import shutil
@@ -79,7 +80,9 @@ class Command(BaseCommand):
             self.stdout.write("")
         self.stdout.write(
             f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"unpublished {report.unpublished}, unreadable {len(report.errors)}"
+            f"unpublished {report.unpublished}, unreadable {len(report.errors)}; "
+            f"resources read {report.resources}, resources linked {report.links} "
+            f"of {report.citations} citations"
         )
         if report.errors and not report.read:
             name, reason = report.errors[0]
