@@ -68,9 +68,7 @@ def main() -> int:
     if missing:
         problems.append(f"{len(missing)} untranslated message(s), such as: {missing[:5]}")
     if fuzzy.strip():
-        problems.append(
-            "fuzzy messages: " + ", ".join([m for m in msgids(fuzzy) if m][:5])
-        )
+        problems.append("fuzzy messages: " + ", ".join([m for m in msgids(fuzzy) if m][:5]))
     with tempfile.TemporaryDirectory() as folder:
         compiled = Path(folder) / "django.mo"
         run("msgfmt", "--check", "-o", str(compiled), str(PO))
