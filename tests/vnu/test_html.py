@@ -164,6 +164,19 @@ RESIDENT_PAGES = [
 ]
 
 
+def address_offer(client) -> str:
+    """The acknowledgment of a civil-status request sent to another address than the
+    account's: it offers to keep that address."""
+    from tests.services.test_civil_status import ACT, DELIVERY
+
+    moved = {**DELIVERY, "street_address": "8 avenue Jules Ferry", "postal_code": "44990"}
+    for step, answers in (("applicant", APPLICANT), ("certificate", ACT), ("delivery", moved)):
+        assert post_step(client, "civil_status", step, answers, **HOST).status_code == 302, step
+    sent = post_step(client, "civil_status", "confirm", {"certify": "on"}, **HOST)
+    done = client.get(sent["Location"], **HOST)
+    return html_of(client.get(done["Location"], **HOST))
+
+
 @needs_vnu
 def test_the_residents_account_appointment_and_family_pages_are_valid_html(demo, client, tmp_path):
     from django.contrib.auth import get_user_model
@@ -186,6 +199,10 @@ def test_the_residents_account_appointment_and_family_pages_are_valid_html(demo,
             assert response.status_code == 200, path
             documents[f"{theme}{path.replace('/', '-')}"] = html_of(response)
     assert "Formulaires à terminer" in documents["dsfr-compte-espace-"]
+    for theme in ("commune", "dsfr"):
+        Commune.unscoped.update(theme=theme)
+        documents[f"{theme}-acknowledgment-address-offer"] = address_offer(client)
+    assert "Enregistrer cette adresse" in documents["dsfr-acknowledgment-address-offer"]
     errors = vnu_errors(documents, tmp_path)
     assert errors == [], "\n".join(errors)
 

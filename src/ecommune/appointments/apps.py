@@ -10,6 +10,7 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self):
         from ecommune.accounts.space import sections as space_sections
+        from ecommune.appointments import data_export  # noqa: F401  (« Mes données »)
         from ecommune.appointments.space import SECTION as SPACE_SECTION
 
         space_sections.register(SPACE_SECTION)

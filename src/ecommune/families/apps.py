@@ -10,6 +10,7 @@ class FamiliesConfig(AppConfig):
 
     def ready(self):
         from ecommune.accounts.space import sections as space_sections
+        from ecommune.families import data_export  # noqa: F401  (« Mes données »)
         from ecommune.families.space_section import SECTION as SPACE_SECTION
 
         space_sections.register(SPACE_SECTION)

@@ -10,6 +10,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from ecommune.accounts.space import sections as space_sections
+        from ecommune.payments import data_export  # noqa: F401  (« Mes données »)
         from ecommune.payments.space import SECTION as SPACE_SECTION
 
         space_sections.register(SPACE_SECTION)

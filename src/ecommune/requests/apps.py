@@ -10,7 +10,10 @@ class RequestsConfig(AppConfig):
 
     def ready(self):
         from ecommune.accounts.space import sections
-        from ecommune.requests import processing  # noqa: F401  (registers it)
+        from ecommune.requests import (
+            data_export,  # noqa: F401  (« Mes données »)
+            processing,  # noqa: F401  (registers it)
+        )
         from ecommune.requests.space import SECTIONS
 
         for section in SECTIONS:

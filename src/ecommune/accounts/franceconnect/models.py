@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecommune.accounts.exports import exporters
+from ecommune.accounts.exports import covers, exporters
 
 # The claims kept and handed to forms; ``sub`` is kept in its own column.
 IDENTITY_CLAIMS = (
@@ -50,6 +50,7 @@ class FranceConnectIdentity(models.Model):
 
 
 @exporters.register("franceconnect")
+@covers("ecommune_accounts.FranceConnectIdentity.user")
 def export_franceconnect_identity(user):
     identity = getattr(user, "franceconnect_identity", None)
     if identity is None:

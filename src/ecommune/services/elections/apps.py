@@ -11,6 +11,7 @@ class ElectionsConfig(AppConfig):
 
     def ready(self):
         from ecommune.services.elections import (  # noqa: F401  (registers the service, events)
+            data_export,  # noqa: F401  (« Mes données »)
             events,
             offers,
             service,
