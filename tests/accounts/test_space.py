@@ -114,3 +114,21 @@ def test_my_space_costs_the_same_queries_whatever_the_resident_has(client, commu
 def test_my_space_needs_a_signed_in_resident(client, commune):
     response = client.get(SPACE)
     assert response.status_code == 302 and reverse("ecommune_accounts:login") in response.url
+
+
+def test_my_space_links_each_of_the_residents_pages(client, commune, resident):
+    """Each page of the resident's own is reached from « Mon espace » (« Mes rendez-vous »
+    once existed with no link to it)."""
+    client.force_login(resident)
+    page = client.get(SPACE).content.decode()
+    for name in (
+        "ecommune_appointments:mine",
+        "ecommune_appointments:motives",
+        "ecommune_requests:mine",
+        "ecommune_requests:documents",
+        "ecommune_accounts:agenda",
+        "ecommune_accounts:profile",
+        "ecommune_families:family",
+        "ecommune_invoices:list",
+    ):
+        assert f'href="{reverse(name)}"' in page, name

@@ -202,3 +202,26 @@ def test_the_cancel_page_offers_to_keep_the_appointment(client, commune):
     )
     page = client.get(manage_urls(booking, absolute=False)["cancel_url"]).content.decode()
     assert fr("Keep my appointment") in page and fr("Cancel the appointment") in page
+
+
+def test_the_demo_school_pages_link_the_simulator(client, tmp_path, settings):
+    """On the demo portal as seeded: the school service's page and every life event that
+    offers the school enrolment (« École et périscolaire ») show the simulator's link."""
+    from ecommune.cms.models import LifeEventPage, ServicePage
+    from ecommune.demo.seed import seed_demo
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    seed_demo(tmp_path / "credentials.json")
+    simulator = reverse("ecommune_school:simulator")
+    pages = [ServicePage.objects.live().get(service_slug="school")]
+    pages += [p for p in LifeEventPage.objects.live() if "school" in (p.services or [])]
+    assert len(pages) >= 2
+    for page in pages:
+        html = client.get(page.url, HTTP_HOST="saint-ebrard.localhost").content.decode()
+        assert f'href="{simulator}"' in html, page.url

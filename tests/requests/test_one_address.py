@@ -168,3 +168,14 @@ def test_the_family_space_shows_and_changes_the_one_address_of_the_account(resid
     client.post(reverse("ecommune_accounts:address_update"), {"keep": "yes", "next": back})
     family = client.get(reverse("ecommune_families:family")).content.decode()
     assert "4 rue des Tilleuls, 44000 Commune-A" in family and "Lilas" not in family
+
+
+def test_the_school_enrolment_starts_with_the_accounts_address_its_number_apart(resident, commune):
+    commune.enabled_services = sorted({*commune.enabled_services, "school"})
+    commune.save()
+    client = signed_in(resident)
+    assert post_step(client, "school", "applicant", APPLICANT).status_code == 302
+    form = client.get(wizard_url("school", "child")).context["form"]
+    assert form["street_number"].value() == "12 bis"
+    assert form["street_name"].value() == "rue des Lilas"
+    assert (form["postal_code"].value(), form["city"].value()) == ("44000", "Commune-A")
