@@ -351,3 +351,15 @@ def test_a_resident_with_a_mobile_may_get_the_reminders_by_sms_too(
     assert not OutboxMessage.objects.filter(event="agenda.reminder", channel="sms").exclude(
         pk=sms.pk
     )
+
+
+def test_the_link_of_a_closed_or_deleted_account_gives_404(client, commune, resident, election):
+    client.force_login(resident)
+    url = feed_url(client)
+    assert client.get(url).status_code == 200
+    client.logout()
+    resident.is_active = False
+    resident.save(update_fields=["is_active"])
+    assert client.get(url).status_code == 404
+    resident.delete()
+    assert client.get(url).status_code == 404
