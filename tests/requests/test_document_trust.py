@@ -22,6 +22,7 @@ from ecommune.requests.models import Document, Request
 from ecommune.testing.factories import UserFactory
 from ecommune.testing.otp import login_agent
 from ecommune.testing.wizard import PDF, post_step, walk_wizard
+from tests.api.agent_fixtures import HOST_A, make_token
 from tests.requests.inbox_fixtures import *  # noqa: F403
 from tests.requests.inbox_fixtures import file_request
 from tests.requests.test_contact_wizard import APPLICANT, MESSAGE
@@ -66,6 +67,8 @@ def document_views() -> list[str]:
 
 #: The residents' own download (« Mes documents »), by the document alone.
 RESIDENTS_VIEW = "ecommune_requests:document_download"
+#: The agents' API's download, with a token of the commune.
+AGENTS_API_VIEW = "ecommune_api:agent_request_document"
 
 
 def check_served(response, served: str, url: str) -> None:
@@ -115,14 +118,19 @@ def test_every_document_view_serves_the_detected_type_under_its_extension(
     # The agents' download, and every view the walk of the URL patterns finds serving
     # documents through the helper.
     views = document_views()
-    agents_views = [name for name in views if name != RESIDENTS_VIEW]
+    agents_views = [name for name in views if name not in (RESIDENTS_VIEW, AGENTS_API_VIEW)]
     urls = {f"/admin/demandes/{filed.reference}/documents/{document.pk}/"} | {
         reverse(name, kwargs={"reference": filed.reference, "pk": document.pk})
         for name in agents_views
     }
     for url in sorted(urls):
         check_served(client.get(url), served, url)
-    assert views == ["ecommune_inbox_document", RESIDENTS_VIEW]
+    assert views == [AGENTS_API_VIEW, "ecommune_inbox_document", RESIDENTS_VIEW]
+    # The agents' API: the same file to a program holding one of the commune's tokens.
+    _token, key = make_token(contact_communes[0], agent.user)
+    url = reverse(AGENTS_API_VIEW, kwargs={"reference": filed.reference, "document": document.pk})
+    program = Client(HTTP_HOST=HOST_A, HTTP_AUTHORIZATION=f"Bearer {key}")
+    check_served(program.get(url), served, url)
     # « Mes documents »: the resident's own download of the same file.
     owner = UserFactory(email="proprietaire@example.org")
     document.owner = owner
