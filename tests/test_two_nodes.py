@@ -10,16 +10,22 @@ node 2 had it kept rendered.
 
 The test makes its own PostgreSQL database and takes an empty Redis database number, so it
 runs with whichever engine the suite uses; ``make test`` runs it once (marker ``cluster``,
-in the PostgreSQL stage). Without nginx (``make system-packages`` installs it) it is skipped.
+in the PostgreSQL stage). Migrating takes most of its time: the migrated database is kept on
+the server as a template named after the migrations' digest, which later runs copy; a
+changed or new migration means a real migrate again. Without nginx (``make
+system-packages`` installs it) the test is skipped.
 """
 
 import contextlib
 import datetime
+import hashlib
 import html.parser
+import inspect
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -104,6 +110,59 @@ def _postgres_admin(server: dict, sql: str) -> None:
         admin.execute(sql)
 
 
+def _postgres_exists(server: dict, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(
+        host=server["host"],
+        port=server["port"],
+        user=server["user"],
+        password=server["password"] or None,
+        dbname="postgres",
+    ) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return found is not None
+
+
+def _migrations_digest() -> str:
+    """A digest of every migration file of the installed apps (names and contents): the
+    freshly migrated database is kept as a PostgreSQL template under it, so that the next
+    runs copy it (a second) rather than migrate again (most of this test's time); a changed
+    or new migration gives a new digest, hence a real migrate."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    digest = hashlib.sha256()
+    for key in sorted(loader.disk_migrations):
+        digest.update(repr(key).encode())
+        digest.update(Path(inspect.getfile(type(loader.disk_migrations[key]))).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _keep_as_template(server: dict, database: str, template: str) -> None:
+    """Copy the just migrated ``database`` as ``template``, and drop older templates."""
+    import psycopg
+
+    with psycopg.connect(
+        host=server["host"],
+        port=server["port"],
+        user=server["user"],
+        password=server["password"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        older = admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'ecommune_two_nodes_migrated_%%'"
+            " AND datname <> %s",
+            [template],
+        ).fetchall()
+        for (name,) in older:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+            # Another run may have made it meanwhile: theirs is the same.
+            admin.execute(f'CREATE DATABASE "{template}" TEMPLATE "{database}"')
+
+
 def _empty_redis_database(base: str) -> str:
     """A Redis URL on a database number that holds no key (from 15 down), for this test."""
     import redis
@@ -122,8 +181,8 @@ class _Form(html.parser.HTMLParser):
     def __init__(self, page: str, marker: str):
         super().__init__(convert_charrefs=True)
         self.marker, self.inside, self.fields = marker, False, []
-        self._textarea = self._select = None
-        self._option = None
+        self._textarea = self._select = self._option = None
+        self._options, self._multiple = [], False
         self.feed(page)
 
     def handle_starttag(self, tag, attrs):
@@ -145,28 +204,31 @@ class _Form(html.parser.HTMLParser):
             self._textarea = [name, ""]
             self.fields.append(self._textarea)
         elif tag == "select" and name:
-            self._select = name
-            self._first_option = None
+            self._select, self._options = name, []
+            self._multiple = "multiple" in attributes
         elif tag == "option" and self._select:
-            value = attributes.get("value")
-            self._option = [self._select, value, "selected" in attributes]
+            self._option = [attributes.get("value"), "selected" in attributes]
+            self._options.append(self._option)
 
     def handle_data(self, data):
         if self._textarea is not None:
             self._textarea[1] += data
-        if self._option is not None and self._option[1] is None:
-            self._option[1] = data.strip()
+        if self._option is not None and self._option[0] is None:
+            self._option[0] = data.strip()
 
     def handle_endtag(self, tag):
         if tag == "form" and self.inside:
             self.inside = False
         elif tag == "textarea":
             self._textarea = None
-        elif tag == "option" and self._option is not None:
-            if self._option[2]:
-                self.fields.append([self._select, self._option[1]])
+        elif tag == "option":
             self._option = None
-        elif tag == "select":
+        elif tag == "select" and self._select:
+            # The selected options; a single select with none selected sends its first.
+            chosen = [value for value, selected in self._options if selected]
+            if not chosen and not self._multiple:
+                chosen = [value for value, _ in self._options[:1]]
+            self.fields.extend([self._select, value] for value in chosen)
             self._select = None
 
 
@@ -240,8 +302,12 @@ def cluster(tmp_path_factory):
 
     server = _postgres_server()
     database = f"ecommune_two_nodes_{os.getpid()}"
+    template = f"ecommune_two_nodes_migrated_{_migrations_digest()}"
     _postgres_admin(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    _postgres_admin(server, f'CREATE DATABASE "{database}"')
+    migrated = _postgres_exists(server, template)
+    _postgres_admin(
+        server, f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if migrated else "")
+    )
     redis_url = _empty_redis_database(os.environ.get("REDIS_URL") or f"redis://{HOST}:6379/0")
 
     stack = contextlib.ExitStack()
@@ -298,12 +364,15 @@ def cluster(tmp_path_factory):
             SMS_BACKEND="sms.backends.console.SmsBackend",
         )
 
-        def manage(*args):
+        def manage(*args, tasks="rq"):
+            """manage.py with the nodes' settings; the set-up runs its own tasks at once (the
+            search index and references of the pages it makes), to leave the queue to what
+            the nodes put in it."""
             began = time.monotonic()
             result = subprocess.run(
                 [sys.executable, "manage.py", *args],
                 cwd=site,
-                env=env,
+                env={**env, "ECOMMUNE_TASKS_BACKEND": tasks},
                 capture_output=True,
                 text=True,
                 timeout=300,
@@ -311,9 +380,12 @@ def cluster(tmp_path_factory):
             )
             assert result.returncode == 0, f"manage.py {args[0]}:\n{result.stdout}\n{result.stderr}"
             print(f"manage.py {args[0]}: {time.monotonic() - began:.1f} s")
+            (tmp / f"manage-{args[0]}.log").write_text(result.stdout + result.stderr)
             return result.stdout
 
-        manage("migrate", "--no-input", "--skip-checks")
+        if not migrated:
+            manage("migrate", "--no-input", "--skip-checks", tasks="immediate")
+            _keep_as_template(server, database, template)
         nodes = []
         for number in (1, 2):
             port = _free_port()
@@ -352,11 +424,11 @@ def cluster(tmp_path_factory):
             "nginx.log",
         )
         # The nodes start while the commune is set up; nothing asks them anything before.
-        manage("ecommune_setup_commune", "config/commune.json")
+        manage("ecommune_setup_commune", "config/commune.json", tasks="immediate")
         from tests.appointments.conftest import quiet_monday
 
         env["TWO_NODES_DAY"] = quiet_monday().isoformat()
-        setup = manage("shell", "-c", SETUP)
+        setup = manage("shell", "-c", SETUP, tasks="immediate")
         data = json.loads(setup.split("SETUP ", 1)[1])
 
         for node, url in nodes:
@@ -376,7 +448,9 @@ def cluster(tmp_path_factory):
         }
     finally:
         for process in processes:
-            process.terminate()
+            # gunicorn, nginx and moto all stop at once on SIGINT (SIGTERM waits for gunicorn's
+            # graceful timeout).
+            process.send_signal(signal.SIGINT)
         for process in processes:
             try:
                 process.wait(timeout=20)
