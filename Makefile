@@ -38,12 +38,14 @@ demo: $(VENV)/.installed-base
 
 ## Debian packages the tests need: Chromium for the browser tests, gettext for the catalogue,
 ## Java for the Nu HTML checker, Redis for the RQ worker test, PostgreSQL's client tools
-## (pg_dump, pg_restore) for the backup and restore drill.
+## (pg_dump, pg_restore) for the backup and restore drill, nginx (light) for the two-node test.
+## nginx is in /usr/sbin, which an ordinary user's PATH may not hold: looked for there too.
 system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v java >/dev/null \
-		|| ! command -v redis-server >/dev/null || ! command -v pg_dump >/dev/null; then \
+		|| ! command -v redis-server >/dev/null || ! command -v pg_dump >/dev/null \
+		|| ! { command -v nginx >/dev/null || test -x /usr/sbin/nginx; }; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext default-jre-headless \
-			redis-server postgresql-client >/dev/null; \
+			redis-server postgresql-client nginx-light >/dev/null; \
 	fi
 
 ## The OpenID provider the FranceConnect tests start (npm oidc-provider, pinned by
@@ -71,6 +73,8 @@ vnu:
 ## included; then, without the browser tests (run once, on SQLite), on PostgreSQL, and on
 ## PostgreSQL with the newest Django the kit supports (6.x, Python >= 3.12) when one is found,
 ## without the exhaustive walks (marker `walk`: hostile URLs, cross-commune back office, CSV).
+## The two-node test (marker `cluster`: two gunicorn nodes behind nginx, with PostgreSQL, Redis
+## and an S3 server) makes its own PostgreSQL database: it runs once, in the PostgreSQL stage.
 test: $(VENV)/.installed-dev system-packages lint test-sqlite test-postgres test-django6
 
 lint: $(VENV)/.installed-dev system-packages
@@ -83,7 +87,7 @@ lint: $(VENV)/.installed-dev system-packages
 
 test-sqlite: $(VENV)/.installed-dev system-packages oidc-provider vnu
 	@echo "== test suite on SQLite =="
-	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_DURATIONS) $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_DURATIONS) -m "not cluster" $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-dev system-packages oidc-provider vnu
 	@echo "== test suite on PostgreSQL =="
@@ -101,7 +105,7 @@ test-django6: system-packages oidc-provider vnu
 	else \
 		$(MAKE) --no-print-directory $(VENV_NEW)/.installed-dev && \
 		echo "== test suite on PostgreSQL with $$($(VENV_NEW)/bin/python -m django --version | sed 's/^/Django /') ==" && \
-		DATABASE_URL=$(PG_URL)_django6 $(VENV_NEW)/bin/python -m pytest $(PYTEST_WORKERS) $(PYTEST_DURATIONS) -m "not browser and not walk" $(PYTEST_ARGS); \
+		DATABASE_URL=$(PG_URL)_django6 $(VENV_NEW)/bin/python -m pytest $(PYTEST_WORKERS) $(PYTEST_DURATIONS) -m "not browser and not walk and not cluster" $(PYTEST_ARGS); \
 	fi
 
 ## make bench: the benchmark scripts print their figures.
