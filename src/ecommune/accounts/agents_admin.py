@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
@@ -213,17 +213,11 @@ class AgentViewSet(BackOfficeViewSet):
     access = INVITERS
     url_prefix = "agents"
 
-    def get_urlpatterns(self):
-        common = {"url_namespace": self.url_namespace}
-        return [
-            path("", self.construct_view(AgentIndexView, **common), name="index"),
-            path("inviter/", self.construct_view(InviteAgentView, **common), name="invite"),
-            path(
-                "<int:pk>/renvoyer/",
-                self.construct_view(ResendInvitationView, **common),
-                name="resend",
-            ),
-        ]
+    pages = (
+        ("", AgentIndexView, "index"),
+        ("inviter/", InviteAgentView, "invite"),
+        ("<int:pk>/renvoyer/", ResendInvitationView, "resend"),
+    )
 
 
 agent_viewset = AgentViewSet("ecommune_agents")

@@ -21,6 +21,7 @@ import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.urls import path
 from django.utils.functional import cached_property
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
@@ -181,11 +182,19 @@ class BackOfficeViewSet(ViewSet):
     menu item is shown only to the users it lets in."""
 
     access: Access | None = None
+    #: ``(route, view class, URL name)`` of each page; each view gets ``url_namespace``.
+    pages: tuple = ()
 
     def on_register(self):
         if self.access is None:
             raise ImproperlyConfigured(f"{type(self).__name__} must declare its access.")
         super().on_register()
+
+    def get_urlpatterns(self):
+        return [
+            path(route, self.construct_view(view, url_namespace=self.url_namespace), name=name)
+            for route, view, name in self.pages
+        ]
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(access=self.access, **kwargs)

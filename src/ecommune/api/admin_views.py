@@ -11,7 +11,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -184,17 +184,11 @@ class ApiTokenViewSet(BackOfficeViewSet):
     access = INVITERS
     url_prefix = "jetons-api"
 
-    def get_urlpatterns(self):
-        common = {"url_namespace": self.url_namespace}
-        return [
-            path("", self.construct_view(TokenIndexView, **common), name="index"),
-            path("nouveau/", self.construct_view(TokenCreateView, **common), name="create"),
-            path(
-                "<int:pk>/revoquer/",
-                self.construct_view(TokenRevokeView, **common),
-                name="revoke",
-            ),
-        ]
+    pages = (
+        ("", TokenIndexView, "index"),
+        ("nouveau/", TokenCreateView, "create"),
+        ("<int:pk>/revoquer/", TokenRevokeView, "revoke"),
+    )
 
 
 api_token_viewset = ApiTokenViewSet("ecommune_api_tokens")

@@ -9,7 +9,7 @@ The rows are the commune's the back office serves the user: another commune's is
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
@@ -251,28 +251,14 @@ class WebhookViewSet(BackOfficeViewSet):
     access = INVITERS
     url_prefix = "webhooks"
 
-    def get_urlpatterns(self):
-        common = {"url_namespace": self.url_namespace}
-        return [
-            path("", self.construct_view(EndpointIndexView, **common), name="index"),
-            path("nouveau/", self.construct_view(EndpointCreateView, **common), name="create"),
-            path("<int:pk>/", self.construct_view(DeliveriesView, **common), name="deliveries"),
-            path(
-                "<int:pk>/modifier/",
-                self.construct_view(EndpointEditView, **common),
-                name="edit",
-            ),
-            path(
-                "<int:pk>/supprimer/",
-                self.construct_view(EndpointDeleteView, **common),
-                name="delete",
-            ),
-            path(
-                "<int:pk>/envois/<int:delivery>/renvoyer/",
-                self.construct_view(ResendView, **common),
-                name="resend",
-            ),
-        ]
+    pages = (
+        ("", EndpointIndexView, "index"),
+        ("nouveau/", EndpointCreateView, "create"),
+        ("<int:pk>/", DeliveriesView, "deliveries"),
+        ("<int:pk>/modifier/", EndpointEditView, "edit"),
+        ("<int:pk>/supprimer/", EndpointDeleteView, "delete"),
+        ("<int:pk>/envois/<int:delivery>/renvoyer/", ResendView, "resend"),
+    )
 
 
 webhook_viewset = WebhookViewSet("ecommune_webhooks")

@@ -8,7 +8,7 @@ and edits it; the commune is the one the back office serves the user."""
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -142,14 +142,7 @@ class WidgetsViewSet(BackOfficeViewSet):
     access = INVITERS
     url_prefix = "widgets"
 
-    def get_urlpatterns(self):
-        return [
-            path(
-                "",
-                self.construct_view(WidgetsView, url_namespace=self.url_namespace),
-                name="index",
-            )
-        ]
+    pages = (("", WidgetsView, "index"),)
 
 
 widgets_viewset = WidgetsViewSet("ecommune_widgets_admin")
