@@ -43,7 +43,7 @@ class TreasuryView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
     and to each payment's refunds."""
 
     page_title = _("Payments and treasury")
-    header_icon = "credit-card"
+    header_icon = "table"
     template_name = "ecommune_payments/admin/treasury.html"
     # A filter form read from the query string: nothing to post.
     http_method_names = ["get", "head", "options"]
@@ -101,7 +101,7 @@ def unpaid_csv(request):
 class RefundView(AgentOnlyMixin, WagtailAdminTemplateMixin, FormView):
     """Record a refund, full or partial, on a paid payment of the commune."""
 
-    header_icon = "credit-card"
+    header_icon = "table"
     template_name = "ecommune_payments/admin/refund.html"
     form_class = RefundForm
 

@@ -289,7 +289,7 @@ class InvoicingSettings(CommuneOwned):
         return found or cls(commune=commune)
 
 
-@register_setting(icon="credit-card")
+@register_setting(icon="cog")
 class PaymentAccount(BaseSiteSetting):
     """A commune's online payment: its eopayment backend and that backend's options
     (PayFiP's client number and mode...), edited under Settings by the commune's

@@ -35,5 +35,5 @@ class TreasuryMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_treasury_menu_item():
     return TreasuryMenuItem(
-        _("Payments"), reverse("ecommune_payments_treasury"), icon_name="credit-card", order=180
+        _("Payments"), reverse("ecommune_payments_treasury"), icon_name="table", order=180
     )
