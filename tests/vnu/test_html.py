@@ -240,3 +240,179 @@ def test_the_checker_catches_an_error(tmp_path):
     html += '<p id="a">1</p><p id="a">2</p></body></html>'
     errors = vnu_errors({"broken": html}, tmp_path)
     assert len(errors) == 1 and "Duplicate ID" in errors[0]
+
+
+def page_of(response, status=200) -> str:
+    assert response.status_code == status, response.status_code
+    return response.content.decode()
+
+
+def appointment_pages(client) -> dict[str, str]:
+    """Booking an appointment from the first free slot: the details form, its errors, the
+    confirmation; then the move page (with a new slot chosen) and the cancel page, from the
+    booking's own links."""
+    import re
+    from html import unescape
+
+    from ecommune.appointments.models import Booking
+    from ecommune.appointments.services import manage_urls
+
+    slots = page_of(client.get("/rendez-vous/passeport/", **HOST))
+    keys = re.findall(r"creneau=([^\"&#]+)", unescape(slots))
+    assert len(keys) >= 2, "the demo's passport counter has free slots"
+    book = "/rendez-vous/passeport/reserver/"
+    pages = {"book": page_of(client.get(f"{book}?creneau={keys[0]}", **HOST))}
+    pages["book-errors"] = page_of(client.post(book, {"slot": keys[0], "email": "non"}, **HOST))
+    assert "ec-error-summary" in pages["book-errors"]
+    details = {
+        "slot": keys[0],
+        "first_name": "Marie",
+        "last_name": "Lefebvre",
+        "email": "marie.lefebvre@example.org",
+        "people": "1",
+        "ants_1": "7A2B9C4D1E",
+    }
+    booked = client.post(book, details, **HOST)
+    assert booked.status_code == 302, booked.content.decode()[:2000]
+    pages["confirmation"] = page_of(client.get(booked["Location"], **HOST))
+    reference = booked["Location"].rstrip("/").rsplit("/", 1)[-1]
+    commune = Commune.unscoped.get()
+    booking = Booking.objects.for_commune(commune).get(reference=reference)
+    links = manage_urls(booking, absolute=False)
+    pages["move"] = page_of(client.get(links["move_url"], **HOST))
+    pages["move-chosen"] = page_of(client.get(f"{links['move_url']}?creneau={keys[1]}", **HOST))
+    pages["cancel"] = page_of(client.get(links["cancel_url"], **HOST))
+    assert "Garder mon rendez-vous" in unescape(pages["cancel"])
+    pages["cancelled"] = page_of(client.post(links["cancel_url"], **HOST))
+    return pages
+
+
+def survey_pages(client) -> dict[str, str]:
+    """The three questions after the demo's closed request and after an appointment that
+    took place (marked seen, as the agent does), with the errors of an empty answer."""
+    from ecommune.appointments.models import Booking, BookingStatus
+    from ecommune.feedback.survey import survey_path
+    from ecommune.requests.models import Request
+
+    commune = Commune.unscoped.get()
+    closed = Request.objects.for_commune(commune).get(status="done")
+    booking = Booking.objects.for_commune(commune).filter(status=BookingStatus.BOOKED).first()
+    Booking.objects.for_commune(commune).filter(pk=booking.pk).update(status=BookingStatus.SEEN)
+    pages = {}
+    for name, subject in (("request", closed), ("appointment", booking)):
+        path = survey_path(subject)
+        pages[f"survey-{name}"] = page_of(client.get(path, **HOST))
+        pages[f"survey-{name}-errors"] = page_of(client.post(path, {}, **HOST))
+        assert "ec-error-summary" in pages[f"survey-{name}-errors"]
+    Booking.objects.for_commune(commune).filter(pk=booking.pk).update(status=BookingStatus.BOOKED)
+    return pages
+
+
+def request_and_document_pages(client) -> dict[str, str]:
+    """The tracking page of each of the demo resident's requests; the delete page of a free
+    document, and of one a request in progress uses (shown, then refused when sent)."""
+    from ecommune.core import tenancy
+    from ecommune.requests.document_views import blocking_requests
+    from ecommune.requests.models import Document, Request
+
+    commune = Commune.unscoped.get()
+    pages = {"activities": page_of(client.get("/famille/activites/", **HOST))}
+    for filed in Request.objects.for_commune(commune).filter(applicant__isnull=False)[:3]:
+        pages[f"request-{filed.reference}"] = page_of(
+            client.get(f"/demarches/demande/{filed.reference}/", **HOST)
+        )
+    for document in Document.objects.for_commune(commune).order_by("pk"):
+        path = f"/demarches/mes-documents/{document.pk}/supprimer/"
+        with tenancy.using(commune):
+            in_use = bool(blocking_requests(document))
+        name = "document-delete-in-use" if in_use else "document-delete"
+        pages[name] = page_of(client.get(path, **HOST))
+        if in_use:
+            pages[f"{name}-refused"] = page_of(client.post(path, **HOST), status=409)
+    assert {"document-delete", "document-delete-in-use-refused"} <= set(pages)
+    return pages
+
+
+def wizard_pages(client) -> dict[str, str]:
+    """Civil status, elections and school: a step with errors and the acknowledgment."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ecommune.services.school.enrolment_forms import next_school_year
+    from tests.school.test_enrolment import CHILD
+    from tests.services.helpers import PDF
+    from tests.services.test_civil_status import ACT, DELIVERY
+    from tests.services.test_elections import ATTACHMENT, VOTER
+
+    def pdf(name):
+        return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+    def acknowledgment(slug):
+        sent = post_step(client, slug, "confirm", {"certify": "on"}, **HOST)
+        assert sent.status_code == 302, slug
+        done = client.get(sent["Location"], **HOST)
+        return page_of(client.get(done["Location"], **HOST))
+
+    def step(slug, name, answers, files=None, status=302):
+        response = post_step(client, slug, name, answers, files, **HOST)
+        assert response.status_code == status, (slug, name, response.status_code)
+        return response
+
+    today = datetime.date.today()
+    home = {"postal_code": "44990", "city": "Saint-Ébrard-sur-Loire"}
+    pages = {}
+    step("civil_status", "applicant", APPLICANT)
+    errors = step("civil_status", "certificate", {**ACT, "event_date": "2990-01-01"}, status=200)
+    pages["civil-status-certificate-errors"] = page_of(errors)
+    step("civil_status", "certificate", ACT)
+    step("civil_status", "delivery", {**DELIVERY, "street_address": "12 rue des Tilleuls", **home})
+    pages["civil-status-acknowledgment"] = acknowledgment("civil_status")
+
+    step("elections", "applicant", APPLICANT)
+    pages["elections-voter-errors"] = page_of(step("elections", "voter", {}, status=200))
+    step("elections", "voter", VOTER)
+    attachment = {
+        **ATTACHMENT,
+        **home,
+        "street_address": "12 rue des Tilleuls",
+        "proof_dated": (today - datetime.timedelta(days=10)).isoformat(),
+        "identity_expires_on": (today + datetime.timedelta(days=900)).isoformat(),
+    }
+    files = {"proof_of_attachment": pdf("facture.pdf"), "identity_document": pdf("cni.pdf")}
+    step("elections", "attachment", attachment, files)
+    pages["elections-acknowledgment"] = acknowledgment("elections")
+
+    step("school", "applicant", APPLICANT)
+    child = {**CHILD, **home, "street_number": "8", "school_year": str(next_school_year())}
+    step("school", "child", child)
+    pages["school-school-errors"] = page_of(step("school", "school", {"choice": "other"}, status=200))
+    step("school", "school", {"choice": "sector"})
+    files = {"child_identity": pdf("livret.pdf"), "guardian_identity": pdf("cni.pdf")}
+    step("school", "pieces", {"sworn_statement": "on"}, files)
+    pages["school-acknowledgment"] = acknowledgment("school")
+    for name, html in pages.items():
+        assert ("acknowledgment" in name) != ("ec-error-summary" in html), name
+    return pages
+
+
+@needs_vnu
+def test_the_residents_journeys_are_valid_html_in_both_themes(demo, client, tmp_path):
+    """Booking, moving and cancelling an appointment, the survey after a request and after an
+    appointment, the canteen days, a request's tracking page, deleting a document (and the
+    refusal while a request uses it), and the other services' error states and
+    acknowledgments, as the signed-in demo resident, in both themes."""
+    from django.contrib.auth import get_user_model
+
+    from ecommune.demo.seed import RESIDENT_EMAIL
+
+    client.force_login(get_user_model().objects.get(email=RESIDENT_EMAIL))
+    documents = {}
+    for theme in ("commune", "dsfr"):
+        Commune.unscoped.update(theme=theme)
+        for walk in (appointment_pages, survey_pages, request_and_document_pages, wizard_pages):
+            for name, html in walk(client).items():
+                documents[f"{theme}-{name}"] = html
+    assert len(documents) >= 2 * 23
+    errors = vnu_errors(documents, tmp_path)
+    assert errors == [], "\n".join(errors)
