@@ -386,7 +386,8 @@ def wizard_pages(client) -> dict[str, str]:
     step("school", "applicant", APPLICANT)
     child = {**CHILD, **home, "street_number": "8", "school_year": str(next_school_year())}
     step("school", "child", child)
-    pages["school-school-errors"] = page_of(step("school", "school", {"choice": "other"}, status=200))
+    derogation = step("school", "school", {"choice": "other"}, status=200)
+    pages["school-school-errors"] = page_of(derogation)
     step("school", "school", {"choice": "sector"})
     files = {"child_identity": pdf("livret.pdf"), "guardian_identity": pdf("cni.pdf")}
     step("school", "pieces", {"sworn_statement": "on"}, files)
