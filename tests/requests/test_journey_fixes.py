@@ -171,6 +171,13 @@ def test_a_child_not_at_school_yet_reads_in_words():
     assert "---------" not in html and fr("Not at school yet") in html
 
 
+def test_the_contact_topic_list_starts_with_a_word():
+    from ecommune.services.contact.forms import MessageForm
+
+    html = str(MessageForm()["topic"])
+    assert "---------" not in html and f'<option value="" selected>{fr("Choose")}</option>' in html
+
+
 def test_the_simulator_is_linked_from_the_canteen_page_and_the_school_service(client, commune):
     from ecommune.cms.models import related_links
     from ecommune.core.registry import registry

@@ -23,3 +23,9 @@ class MessageForm(forms.ModelForm):
         model = ContactMessage
         fields = ["topic", "subject", "message"]
         labels = {"topic": _("Topic"), "subject": _("Subject")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # « Choisissez » rather than Django's « --------- » until a topic is chosen.
+        topic = self.fields["topic"]
+        topic.choices = [("", _("Choose")), *(c for c in topic.choices if c[0] != "")]
