@@ -13,6 +13,7 @@ from ecommune.core.models import Commune
 from ecommune.demo.seed import seed_demo
 from ecommune.servicepublic.models import Fiche
 from tests.e2e.conftest import axe_violations, describe
+from tests.e2e.test_portal import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,6 +106,7 @@ def test_each_widget_shows_on_an_allowed_site_as_frame_and_script(page_at, porta
     # The links of a widget open the portal in a new window.
     link = page.frame_locator("#frame-attente").get_by_role("link").first
     assert link.get_attribute("target") == "_blank"
+    page.screenshot(path=str(SCREENSHOTS / "widgets-on-another-site-1280.png"), full_page=True)
 
 
 def test_a_site_the_commune_does_not_allow_gets_empty_frames(page_at, portal, other_site):
@@ -133,3 +135,4 @@ def test_each_widget_page_is_accessible(page_at, portal, slug):
     violations = axe_violations(page)
     assert violations == [], describe(violations)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{slug}-360.png"), full_page=True)
