@@ -218,6 +218,36 @@ def web(databases: dict[str, str], folder: Path, site: dict, seconds: float, rou
             process.wait(timeout=30)
 
 
+def home_in_process(paths: dict) -> dict:
+    """Commune 1's pages for a visitor, in process (Django's test client, its Host): median
+    ms over 10 requests and the queries of the last, rendered afresh (the commune's portal
+    version renewed before each, as after a page is published) and from the caches."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from ecommune.core.models import Commune
+    from ecommune.core.portal_cache import forget_portal
+    from ecommune.demo.seed import DEMO_COMMUNE
+
+    client = Client(HTTP_HOST=DEMO_COMMUNE.domain)
+    commune = Commune.unscoped.get(site__hostname=DEMO_COMMUNE.domain)
+    found = {}
+    for name, path in paths.items():
+        for state in ("fresh", "cached"):
+            assert client.get(path).status_code == 200, path
+            times = []
+            for _ in range(10):
+                if state == "fresh":
+                    forget_portal(commune.pk)
+                start = time.perf_counter()
+                with CaptureQueriesContext(connection) as queries:
+                    client.get(path)
+                times.append(time.perf_counter() - start)
+            found[f"{name} ({state})"] = (path, statistics.median(times) * 1000, len(queries))
+    return found
+
+
 def dashboards() -> dict:
     """The superuser's back-office pages: (median ms over 5 requests, queries)."""
     from django.contrib.auth import get_user_model
@@ -336,7 +366,10 @@ def report(args, engine, demo, durations, web_figures, admin, jobs) -> None:
                 f"  {label:14} {name:8} {path:40} {rate:6.1f} req/s, {n:5} requests, "
                 f"p50 {p50:5.0f} ms, p95 {p95:5.0f} ms, p99 {p99:5.0f} ms"
             )
-    print("super-administrator's back office (in process, median of 5; ms / queries):")
+    print(
+        "in process: a visitor's pages (median of 10), the super-administrator's back office "
+        "(median of 5); ms / queries:"
+    )
     for name, (path, ms_1, queries_1) in admin[0].items():
         _path, ms_n, queries_n = admin[1][name]
         flag = "  <- grows" if queries_n > queries_1 else ""
@@ -386,11 +419,12 @@ def main() -> None:
     try:
         demo = provision_demo(folder)
         nightly_jobs()  # once first: each job's PeriodicJobRun row, its imports
-        admin_1, jobs_1 = dashboards(), nightly_jobs()
+        admin_1, jobs_1 = {**home_in_process(demo["paths"]), **dashboards()}, nightly_jobs()
         one_url = clone(database_url, postgres)
         print(f"provisioning communes 2..{args.communes}", flush=True)
         durations = provision(2, args.communes)
-        admin_n, jobs_n = dashboards(), nightly_jobs()
+        admin_n = {**home_in_process(demo["paths"]), **dashboards()}
+        jobs_n = nightly_jobs()
         connection.close()
         databases = {"1": one_url, "N": database_url}
         figures = web(databases, folder, demo, args.seconds, args.rounds)
