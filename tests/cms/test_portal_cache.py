@@ -167,3 +167,75 @@ def test_a_ticket_taken_shows_in_the_home_pages_wait(full_commune, client):
     assert "(0 personne en attente)" in get(client)
     queue.take_ticket(counter)
     assert "(1 personne en attente)" in get(client)
+
+
+def _other_commune(n: int) -> Commune:
+    from ecommune.core.provisioning import CommuneData, setup_commune
+
+    return setup_commune(
+        CommuneData(
+            name=f"Commune-{n}",
+            insee_code=f"{44100 + n}",
+            postal_codes="44100",
+            domain=f"commune-{n}.test",
+        ),
+        portal_pages=False,
+    )
+
+
+def _save_news(commune, title):
+    news_index(commune).add_child(instance=NewsPage(title=title, slug=title.lower()))
+
+
+def test_a_page_changed_in_one_commune_renews_that_communes_version_only(full_commune):
+    # Every commune's rows and fragments renewed on each page change made a commune's
+    # provisioning and an editor's save cost in proportion to the install (issue 16, item 9).
+    other = _other_commune(2)
+    a, b = version(full_commune), version(other)
+    _save_news(full_commune, "Brocante")
+    assert version(full_commune) != a and version(other) == b
+    a = version(full_commune)
+    page = NewsPage.objects.get(slug="brocante")
+    page.save_revision().publish()
+    page.unpublish()
+    assert version(full_commune) != a and version(other) == b
+    _save_news(other, "Kermesse")
+    assert version(other) != b and version(full_commune) != a
+    b, a = version(other), version(full_commune)
+    NewsPage.objects.get(slug="kermesse").delete()
+    assert version(other) != b and version(full_commune) == a
+
+
+def test_a_page_moved_to_another_commune_renews_both(full_commune):
+    other = _other_commune(2)
+    _save_news(full_commune, "Voyage")
+    a, b = version(full_commune), version(other)
+    NewsPage.objects.get(slug="voyage").move(other.site.root_page, pos="last-child")
+    assert version(full_commune) != a and version(other) != b
+
+
+def test_a_site_changed_renews_its_communes_version_only(full_commune):
+    other = _other_commune(2)
+    a, b = version(full_commune), version(other)
+    site = other.site
+    site.site_name = "Autre nom"
+    site.save()
+    assert version(other) != b and version(full_commune) == a
+
+
+def test_a_page_change_costs_the_same_queries_however_many_communes(full_commune):
+    _other_commune(2)
+
+    def queries_of_a_save(title):
+        with CaptureQueriesContext(connection) as queries:
+            _save_news(full_commune, title)
+        return [q["sql"] for q in queries]
+
+    queries_of_a_save("Premier")  # the first save's own lookups (content types, locale)
+    few = queries_of_a_save("Deux")
+    for n in range(3, 6):
+        _other_commune(n)
+    many = queries_of_a_save("Trois")
+    assert len(many) == len(few)
+    renewals = [sql for sql in many if "portal_version" in sql and sql.startswith("UPDATE")]
+    assert renewals and all("WHERE" in sql for sql in renewals)

@@ -14,7 +14,11 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from ecommune.core import tenancy
 from ecommune.core.models import Commune, OpeningPeriod
-from ecommune.core.portal_cache import forget_portal
+from ecommune.core.portal_cache import (
+    forget_portal,
+    forget_portal_of_pages,
+    forget_portal_of_site,
+)
 from ecommune.procedures.models import ProcedureVersion
 
 
@@ -57,22 +61,30 @@ def _forget_commune_of(sender, instance, raw=False, **kwargs):
         forget_portal(instance.commune_id)
 
 
-def _forget_all(sender, instance=None, raw=False, **kwargs):
-    # A page does not know its commune without walking up the tree; the fragments of every
-    # commune are rendered again, which costs one rendering per commune per change.
+def _forget_commune_of_page(sender, instance=None, raw=False, **kwargs):
+    # The commune whose site holds the page, found from the page's place in the tree in
+    # one query: a page saved in one commune leaves the other communes' cached fragments
+    # (and their rows) alone, so the cost of a change does not grow with the install.
+    if raw or instance is None:
+        return
+    before = kwargs.get("parent_page_before")  # post_page_move: the site it left too
+    forget_portal_of_pages(instance.path, before.path if before is not None else "")
+
+
+def _forget_commune_of_site(sender, instance, raw=False, **kwargs):
     if not raw:
-        forget_portal()
+        forget_portal_of_site(instance.pk)
 
 
 def connect_portal_signals() -> None:
     """Connects the receivers for every page type (called once the apps are ready)."""
     for model in {Page, *get_page_models()}:
         uid = f"ecommune_portal_{model._meta.label_lower}"
-        post_save.connect(_forget_all, sender=model, dispatch_uid=uid + "_save")
-        post_delete.connect(_forget_all, sender=model, dispatch_uid=uid + "_delete")
-    page_published.connect(_forget_all, dispatch_uid="ecommune_portal_published")
-    page_unpublished.connect(_forget_all, dispatch_uid="ecommune_portal_unpublished")
-    post_page_move.connect(_forget_all, dispatch_uid="ecommune_portal_moved")
+        post_save.connect(_forget_commune_of_page, sender=model, dispatch_uid=uid + "_save")
+        post_delete.connect(_forget_commune_of_page, sender=model, dispatch_uid=uid + "_delete")
+    page_published.connect(_forget_commune_of_page, dispatch_uid="ecommune_portal_published")
+    page_unpublished.connect(_forget_commune_of_page, dispatch_uid="ecommune_portal_unpublished")
+    post_page_move.connect(_forget_commune_of_page, dispatch_uid="ecommune_portal_moved")
     for signal in (post_save, post_delete):
         signal.connect(_forget_commune_of, sender=OpeningPeriod, dispatch_uid="ecommune_hours")
-        signal.connect(_forget_all, sender=Site, dispatch_uid="ecommune_portal_site")
+        signal.connect(_forget_commune_of_site, sender=Site, dispatch_uid="ecommune_portal_site")

@@ -5,7 +5,9 @@ home page's service cards, life events, news and town-hall block, every page's f
 are kept rendered in Django's cache under a key carrying the commune's ``portal_version``.
 That version is read with the commune on every request (no extra query) and given a new
 random value whenever something those parts show changes: a page saved, published, moved or
-deleted, the commune's settings or opening hours, an election (``forget_portal``). Being in
+deleted (the version of the commune whose site holds the page, and of no other:
+``forget_portal_of_pages``), the commune's settings or opening hours, an election
+(``forget_portal``). Being in
 the database, it is the same for every app-server process whatever the cache backend
 (local memory or Redis), so no process serves an old fragment after a change.
 
@@ -39,13 +41,35 @@ def forget_portal(commune_id: int | None = None) -> None:
     Done at once, so that this request and tests see the change, and again when the
     transaction commits, so that a page rendered in between with the old rows is not kept.
     """
+    _renew({} if commune_id is None else {"pk": commune_id})
+
+
+def forget_portal_of_pages(*tree_paths: str) -> None:
+    """Give a new portal version to the communes whose site holds the pages at
+    ``tree_paths`` (a Wagtail page's ``path`` in the tree): the commune of a page saved,
+    published, moved or deleted, and no other. One query however many communes the install
+    serves (the site's home page is one of the page's ancestors, whose paths are the page's
+    path cut every ``Page.steplen`` characters). A page outside every site forgets nothing."""
+    from wagtail.models import Page
+
+    step = Page.steplen
+    ancestors = {
+        path[:end] for path in tree_paths if path for end in range(step, len(path) + 1, step)
+    }
+    if ancestors:
+        _renew({"site__root_page__path__in": sorted(ancestors)})
+
+
+def forget_portal_of_site(site_id: int) -> None:
+    """Give a new portal version to the commune of the Wagtail site ``site_id``."""
+    _renew({"site_id": site_id})
+
+
+def _renew(lookups: dict) -> None:
     from ecommune.core.models import Commune
 
     def renew():
-        communes = Commune.base_queryset()
-        if commune_id is not None:
-            communes = communes.filter(pk=commune_id)
-        communes.update(portal_version=new_portal_version())
+        Commune.base_queryset().filter(**lookups).update(portal_version=new_portal_version())
 
     renew()
     transaction.on_commit(renew)
