@@ -41,6 +41,8 @@ UNSCOPED_ALLOWED = {
     "core/models.py": "Commune.base_queryset(): finding the commune of a host name",
     # the national ANTS hub asks one URL for the slots of every listed commune
     "appointments/ants_hub.py": "the ANTS hub's search covers every listed commune",
+    # django-scheduler's events name a calendar, not a commune
+    "appointments/openings.py": "the commune of a scheduler event is its calendar's counter's",
     # files are named by their digest: a file may serve two communes' rows
     "requests/documents.py": "the purge deletes a file only when no commune's row uses it "
     "(files stored before the per-commune folders are shared by digest)",

@@ -239,3 +239,47 @@ def test_a_page_change_costs_the_same_queries_however_many_communes(full_commune
     assert len(many) == len(few)
     renewals = [sql for sql in many if "portal_version" in sql and sql.startswith("UPDATE")]
     assert renewals and all("WHERE" in sql for sql in renewals)
+
+
+def test_opening_hours_changed_in_one_commune_renew_that_communes_version_only(full_commune):
+    # django-scheduler's events and rules name no commune: each renewed every commune's
+    # version, so one commune's new opening hours cost the whole install its cached pages.
+    from schedule.models import Event, Rule
+
+    from ecommune.appointments.forms import OpeningForm
+    from ecommune.testing.factories import make_counter
+
+    other = _other_commune(2)
+    a, b = version(full_commune), version(other)
+    counter = make_counter(
+        full_commune, openings=[((0, 2), datetime.time(9), datetime.time(12), 1)]
+    )
+    assert version(full_commune) != a and version(other) == b
+    a = version(full_commune)
+    opening = counter.openings.get()
+    with tenancy.using(full_commune):
+        form = OpeningForm(
+            {
+                "counter": counter.pk,
+                "agents_on_duty": 2,
+                "weekdays": [1, 3],
+                "opens": "14:00",
+                "closes": "17:00",
+            },
+            instance=opening,
+        )
+        assert form.is_valid(), form.errors
+        form.save()
+    assert version(full_commune) != a and version(other) == b
+    a = version(full_commune)
+    event = Event.objects.get(calendar=counter.calendar)
+    event.title = "Changé hors du kit"
+    event.save()  # django-scheduler's own admin or code: the counter's commune, still
+    assert version(full_commune) != a and version(other) == b
+    a = version(full_commune)
+    Rule.objects.create(name="jamais utilisée", frequency="WEEKLY", params="byweekday:6")
+    assert (version(other), version(full_commune)) == (b, a)
+    rule = event.rule
+    rule.params = "byweekday:4"
+    rule.save()  # shared by every commune opening on those days
+    assert version(other) != b and version(full_commune) != a

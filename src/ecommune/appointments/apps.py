@@ -43,10 +43,13 @@ class AppointmentsConfig(AppConfig):
                 )
 
 
-def _forget_openings(sender, instance, raw=False, **kwargs):
+def _forget_openings(sender, instance, raw=False, created=False, **kwargs):
     from ecommune.core.portal_cache import forget_portal
 
     if raw:
         return
-    # A django-scheduler event or rule carries no commune: every commune's units are recomputed.
-    forget_portal(getattr(instance, "commune_id", None))
+    from ecommune.appointments.openings import ALL, commune_of_opening_change
+
+    commune_id = commune_of_opening_change(instance, created=created)
+    if commune_id is not None:
+        forget_portal(None if commune_id == ALL else commune_id)
