@@ -38,11 +38,19 @@ def free_port() -> int:
 
 
 class SmtpHandler:
-    """Refuses every message with a temporary error (451) until ``refuse`` is False."""
+    """Refuses every message with a temporary error (451) until ``refuse`` is False, and the
+    addresses in ``unknown`` for good (550), as a server does for a mailbox it does not have."""
 
     def __init__(self):
         self.refuse = True
+        self.unknown: set[str] = set()
         self.received = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.unknown:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
         if self.refuse:

@@ -224,6 +224,30 @@ def test_a_refusing_smtp_server_leaves_the_message_then_it_goes_out_once(
     assert b"Demande EC-2026-4F7K9" in received.content or b"EC-2026-4F7K9" in received.content
 
 
+def test_a_mailbox_the_server_refuses_for_good_fails_at_once_and_can_be_sent_again(
+    commune, smtp_server, django_capture_on_commit_callbacks
+):
+    # « 550 no such user » will not change in a day: eight attempts would only delay the
+    # agent who must find the resident's right address.
+    smtp_server.refuse = False
+    smtp_server.unknown.add("camille@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        message = email(commune)
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.next_attempt_at) == (Status.FAILED, 1, None)
+    assert "550" in message.last_error and "no such user" in message.last_error
+    with later(60 * 24):
+        call_command("ecommune_send_outbox", verbosity=0)
+    message.refresh_from_db()
+    assert message.attempts == 1 and smtp_server.received == []
+
+    smtp_server.unknown.clear()  # the mailbox exists again: an agent sends it again
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.retry_message(message)
+    message.refresh_from_db()
+    assert message.status == Status.SENT and len(smtp_server.received) == 1
+
+
 def test_an_unreachable_smtp_server_leaves_the_message_pending(
     commune, settings, django_capture_on_commit_callbacks
 ):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ecommune.core.doctor import ERROR, OK, check_sms
 from ecommune.notifications import services
 from ecommune.notifications.models import OutboxMessage, Status
-from ecommune.notifications.sms_brevo import BrevoError, SmsBackend, needs_unicode
+from ecommune.notifications.sms_brevo import BrevoError, BrevoRefusal, SmsBackend, needs_unicode
 from ecommune.notifications.tasks import retry_due_messages
 
 from .brevo_fake import API_KEY, FakeBrevoServer
@@ -81,7 +81,7 @@ def test_a_missing_key_is_refused_before_any_call(brevo, settings):
 
 
 def test_what_brevo_refuses_is_an_error_with_its_code_and_message(brevo):
-    with pytest.raises(BrevoError, match=r"400\): invalid_parameter: content is missing"):
+    with pytest.raises(BrevoRefusal, match=r"400\): invalid_parameter: content is missing"):
         send(body="")
     brevo.plan.append(402)
     with pytest.raises(BrevoError, match="no SMS credit left"):
@@ -141,6 +141,23 @@ def test_brevo_down_leaves_the_sms_in_the_outbox_then_it_goes_out_once(
     message.refresh_from_db()
     assert (message.status, message.attempts, message.last_error) == (Status.SENT, 3, "")
     assert [sent["content"] for sent in brevo.accepted] == ["Demande reçue"]
+
+
+def test_what_brevo_refuses_as_such_fails_at_once_and_is_not_tried_all_day(brevo, commune):
+    # A 400 (the number or the text refused) gives the same answer to the same call: the
+    # SMS fails at once with Brevo's reason, where a 5xx or a 402 is tried again.
+    message = services.queue_sms("0612345678", "", event="e", commune=commune)
+    assert services.send_due_messages() == {Status.FAILED: 1}
+    message.refresh_from_db()
+    assert (message.attempts, message.next_attempt_at) == (1, None)
+    assert "BrevoRefusal" in message.last_error and "content is missing" in message.last_error
+    with later(60 * 24):
+        assert services.send_due_messages() == {}
+    assert len(brevo.requests) == 1
+
+    brevo.plan.append(402)
+    services.queue_sms("0612345679", "Bonjour", event="e", commune=commune)
+    assert services.send_due_messages() == {Status.PENDING: 1}
 
 
 def test_a_brevo_that_does_not_answer_in_time_loses_no_sms(brevo, commune, settings):

@@ -4,7 +4,9 @@
 written) adds rows to the outbox in the caller's transaction and enqueues their
 sending once that transaction commits: a change rolled back sends nothing, a
 committed one loses nothing. ``deliver()`` sends one message; a provider error
-leaves it pending with a later ``next_attempt_at`` (exponential backoff), and
+leaves it pending with a later ``next_attempt_at`` (exponential backoff) unless the
+provider refused it for good (``errors.is_permanent``: it fails at once, for an agent to
+correct and send again), and
 ``send_due_messages()`` — the ``ecommune_send_outbox`` command, run every minute
 by a timer — sends what is due again. Retrying never relies on the task backend
 supporting delayed tasks. Rendering lives in ``rendering``.
@@ -29,6 +31,7 @@ from django.utils import timezone
 
 from ecommune.core.phones import to_e164
 from ecommune.core.tenancy import each_commune, get_current_commune
+from ecommune.notifications.errors import is_permanent
 from ecommune.notifications.events import events
 from ecommune.notifications.models import Channel, OutboxMessage, Status
 from ecommune.notifications.rendering import render_notification
@@ -403,7 +406,7 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> str:
     now = timezone.now()
     attempts = message.attempts + 1
     error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
-    if attempts >= max_attempts():
+    if attempts >= max_attempts() or is_permanent(exc):
         status, next_attempt_at = Status.FAILED, None
         logger.error("Outbox message %s failed for good: %s", message.pk, error)
     else:

@@ -6,10 +6,15 @@
 
 One call per recipient: ``POST {BREVO_API_URL}/transactionalSMS/send`` with the ``api-key``
 header and ``{"sender", "recipient", "content", "type": "transactional"}``; Brevo answers
-201 with the message's id. Anything else — a refused key (401), no credit left (402), a
-refused number or sender (400), Brevo down (5xx), a timeout — raises ``BrevoError``: the
-outbox keeps the SMS and tries again later (``ecommune.notifications.services``), so an SMS
-is never lost. The sender is the message's ``originator``: the commune's own sender name
+201 with the message's id. Anything else — a refused key (401), no credit left (402),
+Brevo down (5xx), a timeout — raises ``BrevoError``: the outbox keeps the SMS and tries
+again later (``ecommune.notifications.services``), so an SMS is never lost. A sender that
+operators would not show, or none, is the install's to correct in ``.env``: retried
+likewise. What no retry can change — Brevo refusing the number or the text (400), a number
+that is not a French mobile's — raises ``BrevoRefusal``: the outbox marks the SMS failed at
+once, with Brevo's reason, for an agent to correct and send again.
+
+The sender is the message's ``originator``: the commune's own sender name
 (``Commune.sms_sender``) or ``DEFAULT_FROM_SMS``.
 
 ``check_configuration()`` is what ``ecommune doctor`` runs: the key is set and Brevo
@@ -23,6 +28,7 @@ from sms.backends.base import BaseSmsBackend
 
 from ecommune.core.phones import to_e164
 from ecommune.core.validators import validate_sms_sender
+from ecommune.notifications.errors import Undeliverable
 
 DEFAULT_API_URL = "https://api.brevo.com/v3"
 CONNECT_TIMEOUT = 5.0
@@ -40,6 +46,10 @@ class BrevoError(Exception):
     """Brevo did not accept an SMS, or could not be reached; the message says why."""
 
 
+class BrevoRefusal(BrevoError, Undeliverable):
+    """Brevo refused this SMS as it is (400): sending it again unchanged cannot work."""
+
+
 def needs_unicode(text: str) -> bool:
     return any(character not in GSM_CHARACTERS for character in text)
 
@@ -50,7 +60,7 @@ def brevo_recipient(phone: str) -> str:
     try:
         return to_e164(phone).removeprefix("+")
     except ValidationError as exc:
-        raise BrevoError(f"{phone!r} is not a French mobile number.") from exc
+        raise BrevoRefusal(f"{phone!r} is not a French mobile number.") from exc
 
 
 class SmsBackend(BaseSmsBackend):
@@ -163,6 +173,8 @@ class SmsBackend(BaseSmsBackend):
         if needs_unicode(body):
             payload["unicodeEnabled"] = True
         response = self._request("POST", "/transactionalSMS/send", json=payload)
+        if response.status_code == 400:
+            raise BrevoRefusal(_refusal(response, f"the SMS to {recipient}"))
         if response.status_code not in (200, 201, 202):
             raise BrevoError(_refusal(response, f"the SMS to {recipient}"))
 
