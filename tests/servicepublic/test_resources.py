@@ -256,3 +256,74 @@ def test_the_command_fails_on_an_unreadable_archive(tmp_path, vdd_dir, kind):
 )
 def test_addresses_from_the_files_are_made_valid_or_refused(value, expected):
     assert web_url(value) == expected
+
+
+# What fiches carry besides their text (real files in ``vdd/elements/``) -----------------
+
+ELEMENTS = VDD / "elements"
+
+
+def test_a_warning_comes_first_with_its_title_and_links():
+    # « Avertissement »: a reform announced; 289 publications of the set carry one.
+    fiche = parse((ELEMENTS / "F2114.xml").read_bytes())
+    assert fiche.body_html.startswith('<div class="ec-fiche__warning" role="note">')
+    warning = fiche.body_html[: fiche.body_html.index("</div>")]
+    assert "<strong>Projet de réforme des retraites</strong>" in warning
+    assert 'href="https://www.legifrance.gouv.fr/' in warning
+    assert "Projet de réforme des retraites" in fiche.text  # found by the site's search
+
+
+def test_a_theme_lists_its_how_to_guides():
+    # « Comment faire si… »: the life-event guides a theme or dossier points to.
+    dossier = parse((ELEMENTS / "N23767.xml").read_bytes())
+    section = dossier.body_html[dossier.body_html.index('<section class="ec-fiche__how-to">') :]
+    assert '<a href="/vos-droits/F2485/">Je pars vivre à l&#x27;étranger</a>' in section
+    assert "F2485" in dossier.related_ids
+
+
+def test_commented_links_are_listed_with_their_source():
+    fiche = parse((ELEMENTS / "F34346.xml").read_bytes())
+    more = fiche.appendix_html[fiche.appendix_html.index('<section class="ec-fiche__more">') :]
+    assert (
+        '<a href="https://www.economie.gouv.fr/dgccrf/Publications/Vie-pratique/Fiches-pratiques/'
+        'Clause-abusive">Clauses abusives dans les contrats</a>'
+    ) in more
+    assert "(Ministère chargé de l&#x27;économie)" in more
+
+
+def test_the_fiche_page_shows_the_warning(full_commune, db, tmp_path, client):
+    for path in ELEMENTS.glob("*.xml"):
+        shutil.copy(path, tmp_path / path.name)
+    assert import_publications(tmp_path).errors == []
+    html = unescape(client.get("/vos-droits/F2114/", HTTP_HOST="commune-a.test").content.decode())
+    assert '<div class="ec-fiche__warning" role="note">' in html
+    assert html.index("Projet de réforme des retraites") < html.index("Non, la cessation")
+    html = unescape(client.get("/vos-droits/N23767/", HTTP_HOST="commune-a.test").content.decode())
+    assert "<h2>Comment faire si…</h2>" in html
+
+
+@pytest.mark.django_db
+def test_a_new_rendering_renders_and_indexes_every_file_again(vdd_dir, monkeypatch):
+    # Files unchanged on service-public.fr are skipped by their digest; the digest holds
+    # the rendering's version, so an upgrade that renders them otherwise (or indexes the
+    # resources for the first time) reaches every one at the next nightly import.
+    from ecommune.servicepublic import importer
+
+    import_publications(vdd_dir)
+    assert import_publications(vdd_dir).unchanged == 7
+    monkeypatch.setattr(importer, "RENDERING", importer.RENDERING + " and after")
+    again = import_publications(vdd_dir)
+    assert (again.updated, again.unchanged) == (7, 0)
+
+
+def test_the_site_search_finds_forms_by_name_and_cerfa_number(full_commune, real_fiches, client):
+    for query in ("rectification acte", "11531"):
+        response = client.get("/recherche/", {"q": query}, HTTP_HOST="commune-a.test")
+        html = unescape(response.content.decode())
+        section = html[html.index('id="resources-results-title"') :]
+        section = section[: section.index("</section>")]
+        assert 'href="/vos-droits/R18387/"' in section, query
+        assert "Cerfa n° 11531*03" in section
+    Resource.objects.filter(publication_id="R18387").update(is_published=False)
+    html = client.get("/recherche/", {"q": "11531"}, HTTP_HOST="commune-a.test").content.decode()
+    assert "/vos-droits/R18387/" not in html

@@ -6,15 +6,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from wagtail.models import Page, Site
 
-from ecommune.servicepublic.models import Fiche
+from ecommune.servicepublic.models import Fiche, Resource
 
 RESULTS_PER_PAGE = 10
 
 
 def search(request):
-    """Wagtail search over this site's published pages and the published fiches."""
+    """Wagtail search over this site's published pages, the published fiches and the
+    service-public.fr forms and online services (found by name or Cerfa number)."""
     query = request.GET.get("q", "").strip()[:200]
-    pages, fiches = [], []
+    pages, fiches, resources = [], [], []
     if query:
         site = Site.find_for_request(request)
         page_qs = Page.objects.live().public()
@@ -24,10 +25,11 @@ def search(request):
         fiches = Paginator(Fiche.objects.published().search(query), RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )
+        resources = list(Resource.objects.published().search(query)[:RESULTS_PER_PAGE])
     return render(
         request,
         "ecommune_cms/search.html",
-        {"query": query, "pages": pages, "fiches": fiches},
+        {"query": query, "pages": pages, "fiches": fiches, "resources": resources},
     )
 
 

@@ -33,6 +33,11 @@ from ecommune.servicepublic.parser import (
 logger = logging.getLogger(__name__)
 #: Two real publications shipped with the kit, for the demo and the tests.
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
+#: The way publications are rendered and indexed, part of each file's digest: a version
+#: that renders or indexes them differently changes it, so the next import (the nightly
+#: job) renders and indexes again every publication, changed on service-public.fr or not.
+RENDERING = "2026-12: warnings, « Comment faire si », commented links, resources indexed"
+
 #: Publications written and indexed per transaction.
 BATCH_SIZE = 200
 DILA_URL = "https://lecomarquage.service-public.gouv.fr/donnees_locales_v4/vosdroits-latest.zip"
@@ -119,7 +124,7 @@ def import_publications(
     total = len(entries)
     for number, (name, read) in enumerate(entries, start=1):
         data = _read(name, read)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(RENDERING.encode() + data).hexdigest()
         publication_id = name.removesuffix(".xml")
         if known.get(publication_id) == digest:
             seen.add(publication_id)
@@ -216,8 +221,8 @@ RESOURCE_FIELDS = (
 
 @transaction.atomic
 def _store(batch: list, report: ImportReport, known: dict) -> None:
-    """Create or rewrite a batch of publications and resources, then index the
-    publications for search."""
+    """Create or rewrite a batch of publications and resources, then index them for
+    search."""
     from django.utils import timezone
     from wagtail.search.backends import get_search_backend
 
@@ -274,10 +279,11 @@ def _store(batch: list, report: ImportReport, known: dict) -> None:
     _write(Fiche, fiches, STORED_FIELDS, report, known)
     _write(Resource, resources, RESOURCE_FIELDS, report, known)
     report.resources += len(resources)
-    ids = [fiche.publication_id for fiche in fiches]
-    if ids:
-        # bulk_create gives no primary keys on every database: read them back for the index.
-        get_search_backend().add_bulk(Fiche, list(Fiche.objects.filter(publication_id__in=ids)))
+    # bulk_create gives no primary keys on every database: read them back for the index.
+    for model, rows in ((Fiche, fiches), (Resource, resources)):
+        ids = [row.publication_id for row in rows]
+        if ids:
+            get_search_backend().add_bulk(model, list(model.objects.filter(publication_id__in=ids)))
 
 
 def _write(model, rows: list, fields: tuple, report: ImportReport, known: dict) -> None:

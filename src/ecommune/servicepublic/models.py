@@ -81,11 +81,11 @@ class Fiche(index.Indexed, Publication):
         return self.publication_id.startswith("F")
 
 
-class ResourceQuerySet(PublishedQuerySet):
+class ResourceQuerySet(SearchableQuerySetMixin, PublishedQuerySet):
     pass
 
 
-class Resource(Publication):
+class Resource(index.Indexed, Publication):
     """One DILA ``R…`` resource (root ``ServiceComplementaire``): an online service, a
     form with its Cerfa number, a document model, a simulator or a search tool. Fiches
     cite them by identifier (``Fiche.online_services``); national data, like the fiches."""
@@ -99,6 +99,17 @@ class Resource(Publication):
     source = models.CharField(_("source"), max_length=300, blank=True)
     notices = models.JSONField(_("notices"), default=list, blank=True)
     fiche_ids = models.JSONField(_("related fiches"), default=list, blank=True)
+
+    #: A resident looks a form up by its name or its Cerfa number (« cerfa 12100 »).
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("cerfa", boost=3),
+        index.SearchField("other_number"),
+        index.SearchField("description", boost=2),
+        index.SearchField("source"),
+        index.FilterField("is_published"),
+    ]
 
     objects = ResourceQuerySet.as_manager()
 

@@ -144,6 +144,20 @@ class _Renderer:
     def blocks(self, element, level: int) -> str:
         return "".join(self.block(child, level) for child in element)
 
+    def warning(self, element) -> str:
+        """An « Avertissement »: a change announced (a reform, a text awaited), shown
+        before the rest as service-public.fr does."""
+        title = element.find("Titre")
+        title_html = self.inline(title).strip() if title is not None else ""
+        text = element.find("Texte")
+        body = self.blocks(text, 3) if text is not None else ""
+        if not (title_html or body):
+            return ""
+        return (
+            f'<div class="ec-fiche__warning" role="note">'
+            f'<p class="ec-fiche__warning-title"><strong>{title_html}</strong></p>{body}</div>'
+        )
+
     def heading(self, element, level: int) -> str:
         title = element.find("Titre")
         if title is None:
@@ -351,7 +365,7 @@ def parse(data: bytes) -> Publication | Resource:
         return _resource(root, publication_id, title)
 
     renderer = _Renderer()
-    parts: list[str] = []
+    parts: list[str] = [renderer.warning(element) for element in root.findall("Avertissement")]
     intro = root.find("Introduction")
     if intro is not None:
         parts.append(f'<div class="ec-fiche__intro">{renderer.blocks(intro, 2)}</div>')
@@ -372,6 +386,17 @@ def parse(data: bytes) -> Publication | Resource:
             tree_sections.append(_section(_text(title_el), _link_list(links), "tree"))
     if root.find("DossierPere") is None or publication_id.startswith("N"):
         parts.extend(tree_sections)
+
+    # A theme's « Comment faire si… »: the step-by-step guides of a life event.
+    how_to = [
+        e
+        for e in root.findall("CommentFaireSi")
+        if PUBLICATION_ID_RE.match(e.get("ID", "")) and _text(e)
+    ]
+    if how_to:
+        renderer.related.extend(e.get("ID") for e in how_to)
+        links = [(fiche_url(e.get("ID")), _text(e), "") for e in how_to]
+        parts.append(_section(_("How to do it if…"), _link_list(links), "how-to"))
 
     questions = [
         (fiche_url(q.get("ID")), _text(q.find("Titre")) or _text(q), "")
@@ -429,6 +454,14 @@ def parse(data: bytes) -> Publication | Resource:
             for e in root.findall(tag)
             if web_url(e.get("URL"))
         ]
+        if tag == "PourEnSavoirPlus":
+            # A commented link: a document of a ministry, named with its source.
+            links += [
+                (web_url(link.get("URL")), _text(link), _text(e.find("Source")))
+                for e in root.findall("LienExterneCommente")
+                for link in e.findall("LienExterne")[:1]
+                if web_url(link.get("URL")) and _text(link)
+            ]
         if links:
             appendix.append(_section(heading, _link_list(links), css))
 
