@@ -8,10 +8,12 @@ import http.server
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from ecommune.core.models import Commune
 from ecommune.demo.seed import seed_demo
 from ecommune.servicepublic.models import Fiche
+from ecommune.widgets.catalogue import BY_SLUG
 from tests.e2e.conftest import axe_violations, describe
 from tests.e2e.test_portal import SCREENSHOTS
 
@@ -103,6 +105,22 @@ def test_each_widget_shows_on_an_allowed_site_as_frame_and_script(page_at, porta
         assert inserted.get_attribute("title").endswith(" — Saint-Ébrard-sur-Loire")
         assert inserted.get_attribute("data-ecommune-widget") == slug
         assert frame_heading(page, f"#script-{slug} iframe").inner_text() == heading
+    # Without data-height, a frame inserted by the script takes its widget's height (the
+    # widget reports it, height.js): no scroll bar, no blank under a short list.
+    for slug in WIDGETS:
+        page.wait_for_function(
+            "([selector, default_height]) => {"
+            " const frame = document.querySelector(selector);"
+            " return frame && frame.height !== default_height; }",
+            arg=[f"#script-{slug} iframe", str(BY_SLUG[slug].height)],
+        )
+        inserted = page.locator(f"#script-{slug} iframe")
+        content = (
+            inserted.element_handle()
+            .content_frame()
+            .evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
+        )
+        assert abs(int(inserted.get_attribute("height")) - content) <= 1, slug
     # The links of a widget open the portal in a new window.
     link = page.frame_locator("#frame-attente").get_by_role("link").first
     assert link.get_attribute("target") == "_blank"
@@ -136,3 +154,29 @@ def test_each_widget_page_is_accessible(page_at, portal, slug):
     assert violations == [], describe(violations)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(SCREENSHOTS / f"widget-{slug}-360.png"), full_page=True)
+
+
+def test_the_back_office_copies_a_snippet_in_one_click(live_server, page_at, portal):
+    from django.contrib.auth import get_user_model
+
+    from tests.e2e.test_back_office import signed_in_page
+
+    administrator = get_user_model().objects.create_superuser(
+        email="dsi@example.org", password="x" * 16
+    )
+    page = signed_in_page(live_server, page_at, administrator)
+    page.context.grant_permissions(["clipboard-write"], origin=live_server.url)
+    # The site's Permissions-Policy forbids reading the clipboard: what is written is
+    # recorded on its way instead.
+    page.add_init_script(
+        "const write = navigator.clipboard.writeText.bind(navigator.clipboard);"
+        "navigator.clipboard.writeText = (text) => {"
+        " window.copiedText = text; return write(text); };"
+    )
+    page.goto(live_server.url + "/admin/widgets/")
+    snippet = page.locator("#snippet-attente-script")
+    assert 'data-widget="attente"' in snippet.input_value()
+    page.locator("#snippet-attente-script ~ p").get_by_role("button", name="Copier le code").click()
+    expect(page.locator("#snippet-attente-script-copied")).to_have_text("Copié.")
+    assert page.evaluate("window.copiedText") == snippet.input_value()
+    page.screenshot(path=str(SCREENSHOTS / "admin-widgets-copied-1280.png"), full_page=True)

@@ -3,7 +3,8 @@
    puts the widget's <iframe> (titled, sized) right after this script element.
    data-widget: {% for slug in slugs %}{{ slug }}{% if not forloop.last %}, {% endif %}{% endfor %};
    data-motif (prochain-creneau) and data-fiche (fiche) name what it shows;
-   data-title, data-width and data-height are optional. */
+   data-title, data-width and data-height are optional. Without data-height the frame
+   takes the height the widget reports (height.js, by postMessage), after a first one. */
 (function () {
   "use strict";
   var WIDGETS = {{ config|safe }};
@@ -29,4 +30,14 @@
   frame.style.border = "0";
   frame.style.maxWidth = "100%";
   script.parentNode.insertBefore(frame, script.nextSibling);
+  if (script.getAttribute("data-height")) { return; }
+  var origin = new URL(frame.src).origin;
+  window.addEventListener("message", function (event) {
+    // Only this frame's widget, from the portal's origin, and only a height.
+    if (event.origin !== origin || event.source !== frame.contentWindow) { return; }
+    var height = event.data && event.data.ecommuneWidgetHeight;
+    if (typeof height === "number" && height > 0 && height <= 4000) {
+      frame.height = String(Math.ceil(height));
+    }
+  });
 })();
