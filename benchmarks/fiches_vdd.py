@@ -65,6 +65,16 @@ def main(package_data: Path) -> None:
         f"town-hall « Où s'adresser »: {fiches.filter(local_contact=True).count()}; with "
         f"« Où s'adresser » entries: {fiches.exclude(where=[]).count()}"
     )
+    print(
+        "with a warning (« Avertissement »): "
+        f"{fiches.filter(body_html__contains='ec-fiche__warning').count()}; with « Comment "
+        f"faire si » guides: {fiches.filter(body_html__contains='ec-fiche__how-to').count()}; "
+        "with commented links: "
+        f"{fiches.filter(appendix_html__contains='ec-fiche__more').count()} (« Pour en savoir "
+        "plus », both kinds)"
+    )
+    found = Resource.objects.published().search("11531")
+    print(f"site search for « 11531 »: {', '.join(r.publication_id for r in found[:5])}")
 
 
 if __name__ == "__main__":
